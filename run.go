@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+)
+
+// errUsage marks a command-line mistake whose explanation was already
+// printed; the process exits with status 2.
+var errUsage = errors.New("usage")
+
+// errQualityChanged makes `onebp diff` exit 1 without more output.
+var errQualityChanged = errors.New("quality metrics changed")
+
+func exitCode(err error) int {
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
+}
+
+type command struct {
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+var commands map[string]command
+
+func init() {
+	commands = map[string]command{
+		"datasets": {"list the registered datasets, or load the named ones and print their statistics", runDatasets},
+		"fetch":    {"download registered datasets from their official sources and verify them", runFetch},
+	}
+}
+
+// run is the whole program: main only supplies the process's arguments,
+// streams and interrupt signal.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return runDatasets(ctx, nil, stdout, stderr)
+	}
+	name := args[0]
+	if name == "help" || name == "-h" || name == "-help" || name == "--help" {
+		usage(stdout)
+		return nil
+	}
+	cmd, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(stderr, "onebp: unknown command %q\n\n", name)
+		usage(stderr)
+		return errUsage
+	}
+	err := cmd.run(ctx, args[1:], stdout, stderr)
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: onebp [command] [flags] [arguments]")
+	fmt.Fprintln(w, "\ncommands:")
+	var names []string
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun \"onebp COMMAND -h\" for a command's flags.")
+}
+
+// newFlags returns a flag set that reports mistakes on stderr.
+func newFlags(name, args string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: onebp %s [flags] %s\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args, turning a flag mistake into errUsage (the flag
+// package has printed it) and -h into a clean exit.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return errHelp
+	}
+	if err != nil {
+		return errUsage
+	}
+	return nil
+}
+
+// errHelp ends a command after -h printed its usage.
+var errHelp = errors.New("help")
