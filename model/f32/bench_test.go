@@ -1,0 +1,125 @@
+package f32
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// benchImpls runs f under "naive" (the doc comment's loop, when given) and
+// every implementation of this build.
+func benchImpls(b *testing.B, sub string, naive, f func(b *testing.B)) {
+	defer Use(active.name)
+	if naive != nil {
+		b.Run("impl=naive/"+sub, naive)
+	}
+	for _, name := range Impls() {
+		Use(name)
+		b.Run("impl="+name+"/"+sub, f)
+	}
+}
+
+func dotNaive(x, y []float32) float32 {
+	var s float32
+	for i := range x {
+		s += float32(x[i] * y[i])
+	}
+	return s
+}
+
+var sink float32
+
+func BenchmarkDot(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 1))
+	for _, n := range []int{32, 128, 1024} {
+		x, y := randomSlice(r, n), randomSlice(r, n)
+		flops := func(b *testing.B) {
+			b.ReportMetric(2*float64(n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		}
+		benchImpls(b, fmt.Sprintf("n=%d", n),
+			func(b *testing.B) {
+				for b.Loop() {
+					sink += dotNaive(x, y)
+				}
+				flops(b)
+			},
+			func(b *testing.B) {
+				for b.Loop() {
+					sink += Dot(x, y)
+				}
+				flops(b)
+			})
+	}
+}
+
+func BenchmarkAxpy(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{32, 128, 1024} {
+		x, y := randomSlice(r, n), randomSlice(r, n)
+		flops := func(b *testing.B) {
+			b.ReportMetric(2*float64(n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		}
+		benchImpls(b, fmt.Sprintf("n=%d", n),
+			func(b *testing.B) {
+				for b.Loop() {
+					for i := range x {
+						y[i] += float32(0.5 * x[i])
+					}
+				}
+				flops(b)
+			},
+			func(b *testing.B) {
+				for b.Loop() {
+					Axpy(0.5, x, y)
+				}
+				flops(b)
+			})
+	}
+}
+
+// BenchmarkAdam reports GB/s of memory touched: p, g, m, v read and p, m, v
+// written, 28 bytes per element.
+func BenchmarkAdam(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 3))
+	for _, n := range []int{32, 128, 1024, 1 << 20} {
+		p, g, m, v := randomSlice(r, n), randomSlice(r, n), randomSlice(r, n), randomSlice(r, n)
+		for i := range v {
+			v[i] *= v[i]
+		}
+		s := NewAdamStep(1e-3, 0.9, 0.999, 1e-8, 1e-6, 10)
+		rate := func(b *testing.B) {
+			b.ReportMetric(28*float64(n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
+		}
+		benchImpls(b, fmt.Sprintf("n=%d", n),
+			func(b *testing.B) {
+				for b.Loop() {
+					adamNaive(p, g, m, v, &s)
+				}
+				rate(b)
+			},
+			func(b *testing.B) {
+				for b.Loop() {
+					Adam(p, g, m, v, &s)
+				}
+				rate(b)
+			})
+	}
+}
+
+// BenchmarkScores scores a 1024-user by 4096-item tile.
+func BenchmarkScores(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 4))
+	const nu, n = 1024, 4096
+	for _, dim := range []int{32, 128, 1024} {
+		users, items := randomSlice(r, nu*dim), randomSlice(r, n*dim)
+		out := make([]float32, nu*n)
+		benchImpls(b, fmt.Sprintf("dim=%d", dim), nil, func(b *testing.B) {
+			var panel Panel
+			PackItems(&panel, items, n, dim)
+			for b.Loop() {
+				Scores(users, &panel, out)
+			}
+			b.ReportMetric(float64(nu*n*dim)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")
+		})
+	}
+}

@@ -1,0 +1,130 @@
+package f32
+
+import (
+	"fmt"
+	"strings"
+)
+
+const errLength = "model: f32: length mismatch"
+
+// kernels is one implementation of every kernel. The exported functions
+// check lengths and call the active set.
+type kernels struct {
+	name      string
+	dot       func(x, y []float32) float32
+	dots      func(x, table []float32, rows []int32, out []float32)
+	axpy      func(a float32, x, y []float32)
+	axpby     func(a float32, x []float32, b float32, y []float32)
+	scal      func(a float32, x []float32)
+	adam      func(p, g, m, v []float32, s *AdamStep)
+	adamDecay func(p, m, v []float32, s *AdamStep)
+	packItems func(p *Panel, items []float32)
+	scores    func(users []float32, panel *Panel, out []float32)
+}
+
+var portable = &kernels{
+	name:      "unrolled",
+	dot:       dotPortable,
+	dots:      dotsPortable,
+	axpy:      axpyPortable,
+	axpby:     axpbyPortable,
+	scal:      scalPortable,
+	adam:      adamPortable,
+	adamDecay: adamDecayPortable,
+	packItems: packItemsPortable,
+	scores:    scoresPortable,
+}
+
+// available lists the implementations this build and CPU can run, the
+// preferred one last; init code in SIMD builds appends to it.
+var available = []*kernels{portable}
+
+// active is the implementation the exported functions call.
+var active = portable
+
+// Impl names the active implementation: "unrolled" (portable Go, the
+// default build) or "simd" (AVX2, GOEXPERIMENT=simd on amd64); results
+// record it.
+func Impl() string { return active.name }
+
+// Impls lists the implementations this build and CPU can run.
+func Impls() []string {
+	var names []string
+	for _, k := range available {
+		names = append(names, k.name)
+	}
+	return names
+}
+
+// Use switches to the named implementation. All give identical results;
+// this exists for tests and benchmarks that compare them. It must not be
+// called while kernels run.
+func Use(name string) error {
+	for _, k := range available {
+		if k.name == name {
+			active = k
+			return nil
+		}
+	}
+	return fmt.Errorf("f32: no implementation %q in this build (have %s)", name, strings.Join(Impls(), ", "))
+}
+
+// Dot returns the dot product of x and y, summed in 8 lanes:
+//
+//	var lane [8]float32
+//	n8 := len(x) - len(x)%8
+//	for i := 0; i < n8; i++ {
+//		lane[i%8] += float32(x[i] * y[i])
+//	}
+//	h0, h1, h2, h3 := lane[0]+lane[4], lane[1]+lane[5], lane[2]+lane[6], lane[3]+lane[7]
+//	s := (h0 + h1) + (h2 + h3)
+//	for i := n8; i < len(x); i++ {
+//		s += float32(x[i] * y[i])
+//	}
+//	return s
+func Dot(x, y []float32) float32 {
+	if len(x) != len(y) {
+		panic(errLength)
+	}
+	return active.dot(x, y)
+}
+
+// Dots sets out[j] = Dot(x, row rows[j] of table), where table is row-major
+// with len(x) columns.
+func Dots(x, table []float32, rows []int32, out []float32) {
+	if len(rows) != len(out) || len(x) == 0 || len(table)%len(x) != 0 {
+		panic(errLength)
+	}
+	active.dots(x, table, rows, out)
+}
+
+// Axpy adds a*x to y:
+//
+//	for i := range x {
+//		y[i] += float32(a * x[i])
+//	}
+func Axpy(a float32, x, y []float32) {
+	if len(x) != len(y) {
+		panic(errLength)
+	}
+	active.axpy(a, x, y)
+}
+
+// Axpby sets y to a*x + b*y, the moving aggregation's e = (1-beta)*v + beta*e:
+//
+//	for i := range x {
+//		y[i] = float32(a*x[i]) + float32(b*y[i])
+//	}
+func Axpby(a float32, x []float32, b float32, y []float32) {
+	if len(x) != len(y) {
+		panic(errLength)
+	}
+	active.axpby(a, x, b, y)
+}
+
+// Scal multiplies x by a:
+//
+//	for i := range x {
+//		x[i] = float32(a * x[i])
+//	}
+func Scal(a float32, x []float32) { active.scal(a, x) }

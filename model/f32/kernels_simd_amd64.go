@@ -1,0 +1,266 @@
+//go:build goexperiment.simd && amd64
+
+package f32
+
+import "simd/archsimd"
+
+// The AVX2 implementations. They follow the summation orders of the
+// portable code exactly (a separate multiply and add, never an FMA), so
+// results are bit-identical to it; the speed comes from 8 lanes per
+// instruction and, in Dots and Scores, several independent chains.
+//
+// Every function clears the upper halves of the vector registers before
+// returning or running scalar code (VZEROUPPER): the Go compiler emits
+// legacy-SSE scalar instructions, which on current CPUs run many times
+// slower while the upper halves are dirty.
+//
+// AVX-512 is not used: the machine this was written and measured on (AMD
+// EPYC, Zen 3) has none, and untested code has no place here.
+
+func init() {
+	if !archsimd.X86.AVX2() {
+		return
+	}
+	avx2 := &kernels{
+		name:      "simd",
+		dot:       dotAVX2,
+		dots:      dotsAVX2,
+		axpy:      axpyAVX2,
+		axpby:     axpbyAVX2,
+		scal:      scalAVX2,
+		adam:      adamAVX2,
+		adamDecay: adamDecayAVX2,
+		packItems: packItemsAVX2,
+		scores:    scoresAVX2,
+	}
+	available = append(available, avx2)
+	active = avx2
+}
+
+// reduce8 adds the lanes of a in Dot's tree:
+// ((l0+l4) + (l1+l5)) + ((l2+l6) + (l3+l7)).
+func reduce8(a archsimd.Float32x8) float32 {
+	h := a.GetLo().Add(a.GetHi())
+	h = h.AddPairs(h)
+	return h.AddPairs(h).GetElem(0)
+}
+
+func dotAVX2(x, y []float32) float32 {
+	y = y[:len(x)]
+	var acc archsimd.Float32x8
+	i := 0
+	for ; i <= len(x)-8; i += 8 {
+		acc = acc.Add(archsimd.LoadFloat32x8Slice(x[i:]).Mul(archsimd.LoadFloat32x8Slice(y[i:])))
+	}
+	s := reduce8(acc)
+	archsimd.ClearAVXUpperBits()
+	for ; i < len(x); i++ {
+		s += float32(x[i] * y[i])
+	}
+	return s
+}
+
+// dotsAVX2 runs two rows at once so two addition chains overlap.
+func dotsAVX2(x, table []float32, rows []int32, out []float32) {
+	dim := len(x)
+	out = out[:len(rows)]
+	n8 := dim - dim%8
+	j := 0
+	for ; j+2 <= len(rows); j += 2 {
+		a := table[int(rows[j])*dim : int(rows[j])*dim+dim][:dim]
+		b := table[int(rows[j+1])*dim : int(rows[j+1])*dim+dim][:dim]
+		var accA, accB archsimd.Float32x8
+		for i := 0; i < n8; i += 8 {
+			xv := archsimd.LoadFloat32x8Slice(x[i:])
+			accA = accA.Add(xv.Mul(archsimd.LoadFloat32x8Slice(a[i:])))
+			accB = accB.Add(xv.Mul(archsimd.LoadFloat32x8Slice(b[i:])))
+		}
+		sa, sb := reduce8(accA), reduce8(accB)
+		archsimd.ClearAVXUpperBits()
+		for i := n8; i < dim; i++ {
+			sa += float32(x[i] * a[i])
+			sb += float32(x[i] * b[i])
+		}
+		out[j], out[j+1] = sa, sb
+	}
+	if j < len(rows) {
+		r := int(rows[j])
+		out[j] = dotAVX2(x, table[r*dim:r*dim+dim])
+	}
+}
+
+func axpyAVX2(a float32, x, y []float32) {
+	y = y[:len(x)]
+	av := archsimd.BroadcastFloat32x8(a)
+	i := 0
+	for ; i <= len(x)-8; i += 8 {
+		yv := archsimd.LoadFloat32x8Slice(y[i:])
+		yv.Add(archsimd.LoadFloat32x8Slice(x[i:]).Mul(av)).StoreSlice(y[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+	for ; i < len(x); i++ {
+		y[i] += float32(a * x[i])
+	}
+}
+
+func axpbyAVX2(a float32, x []float32, b float32, y []float32) {
+	y = y[:len(x)]
+	av, bv := archsimd.BroadcastFloat32x8(a), archsimd.BroadcastFloat32x8(b)
+	i := 0
+	for ; i <= len(x)-8; i += 8 {
+		ax := archsimd.LoadFloat32x8Slice(x[i:]).Mul(av)
+		ax.Add(archsimd.LoadFloat32x8Slice(y[i:]).Mul(bv)).StoreSlice(y[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+	for ; i < len(x); i++ {
+		y[i] = float32(a*x[i]) + float32(b*y[i])
+	}
+}
+
+func scalAVX2(a float32, x []float32) {
+	av := archsimd.BroadcastFloat32x8(a)
+	i := 0
+	for ; i <= len(x)-8; i += 8 {
+		archsimd.LoadFloat32x8Slice(x[i:]).Mul(av).StoreSlice(x[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+	for ; i < len(x); i++ {
+		x[i] = float32(a * x[i])
+	}
+}
+
+func adamAVX2(p, g, m, v []float32, s *AdamStep) {
+	adamVectorized(p, g[:len(p)], m, v, s)
+	if i := len(p) - len(p)%8; i < len(p) {
+		adamPortable(p[i:], g[i:len(p)], m[i:], v[i:], s)
+	}
+}
+
+func adamDecayAVX2(p, m, v []float32, s *AdamStep) {
+	adamVectorized(p, nil, m, v, s)
+	if i := len(p) - len(p)%8; i < len(p) {
+		adamDecayPortable(p[i:], m[i:], v[i:], s)
+	}
+}
+
+// adamVectorized runs Adam over the whole 8-element groups of p; g == nil
+// is a zero gradient. The constants are broadcast into locals, not a
+// struct: copying a struct of vectors uses legacy-SSE moves, which stall
+// while the upper halves of the registers are in use.
+func adamVectorized(p, g, m, v []float32, s *AdamStep) {
+	m, v = m[:len(p)], v[:len(p)]
+	b1, b2 := archsimd.BroadcastFloat32x8(s.Beta1), archsimd.BroadcastFloat32x8(s.Beta2)
+	c1, c2 := archsimd.BroadcastFloat32x8(s.OneMinusBeta1), archsimd.BroadcastFloat32x8(s.OneMinusBeta2)
+	eps, wd := archsimd.BroadcastFloat32x8(s.Eps), archsimd.BroadcastFloat32x8(s.WeightDecay)
+	step, bc2 := archsimd.BroadcastFloat32x8(s.StepSize), archsimd.BroadcastFloat32x8(s.BiasCorrection2Sqrt)
+	for i := 0; i <= len(p)-8; i += 8 {
+		pv := archsimd.LoadFloat32x8Slice(p[i:])
+		gv := wd.Mul(pv) // + g below: the sum is the same in either order
+		if g != nil {
+			gv = archsimd.LoadFloat32x8Slice(g[i:]).Add(gv)
+		}
+		mv := b1.Mul(archsimd.LoadFloat32x8Slice(m[i:])).Add(c1.Mul(gv))
+		vv := b2.Mul(archsimd.LoadFloat32x8Slice(v[i:])).Add(c2.Mul(gv).Mul(gv))
+		mv.StoreSlice(m[i:])
+		vv.StoreSlice(v[i:])
+		denom := vv.Sqrt().Div(bc2).Add(eps)
+		pv.Sub(step.Mul(mv).Div(denom)).StoreSlice(p[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// packItemsAVX2 lays the items out in panels of 8: column k of items
+// 8q..8q+7 is p.lanes[q*dim+k], the missing items of the last panel zero.
+// One vector load then gives 8 items' column k.
+func packItemsAVX2(p *Panel, items []float32) {
+	n, dim := p.N, p.Dim
+	panels := (n + 7) / 8
+	if cap(p.lanes) < panels*dim {
+		p.lanes = make([][8]float32, panels*dim)
+	}
+	p.lanes = p.lanes[:panels*dim]
+	if panels > 0 {
+		clear(p.lanes[(panels-1)*dim:]) // the padding lanes of the last panel
+	}
+	for i := range n {
+		q, lane := i/8, i%8
+		panel := p.lanes[q*dim : q*dim+dim]
+		for k, x := range items[i*dim : i*dim+dim] {
+			panel[k][lane] = x
+		}
+	}
+}
+
+// scoresAVX2 works through the items in chunks that stay in the L2 cache;
+// within a chunk, 3 users times 16 items (two panels) accumulate in six
+// vectors over the columns, a broadcast user value times a panel column per
+// step, so that every output is one chain in plain index order.
+func scoresAVX2(users []float32, p *Panel, out []float32) {
+	dim, n := p.Dim, p.N
+	nu := len(users) / dim
+	panels := (n + 7) / 8
+	user := func(u int) []float32 { return users[u*dim : u*dim+dim] }
+	panel := func(q int) [][8]float32 { return p.lanes[q*dim : q*dim+dim] }
+	chunk := max(2, (256<<10)/(dim*32)&^1) // panels per chunk, even
+	for q0 := 0; q0 < panels; q0 += chunk {
+		q1 := min(q0+chunk, panels)
+		u := 0
+		for ; u+3 <= nu; u += 3 {
+			q := q0
+			for ; q+2 <= q1; q += 2 {
+				a0, a1, a2, b0, b1, b2 := scores3x16(user(u), user(u+1), user(u+2), panel(q), panel(q+1))
+				storeScores(out[u*n:u*n+n], q*8, a0, b0)
+				storeScores(out[(u+1)*n:(u+1)*n+n], q*8, a1, b1)
+				storeScores(out[(u+2)*n:(u+2)*n+n], q*8, a2, b2)
+			}
+			if q < q1 {
+				for du := range 3 {
+					scores1x8(user(u+du), panel(q)).StoreSlicePart(out[(u+du)*n+q*8 : (u+du+1)*n])
+				}
+			}
+		}
+		for ; u < nu; u++ {
+			for q := q0; q < q1; q++ {
+				scores1x8(user(u), panel(q)).StoreSlicePart(out[u*n+q*8 : (u+1)*n])
+			}
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// scores3x16 is the inner kernel: users x0..x2 against panels pa and pb.
+// It is a function of its own so that the register allocator sees only it.
+func scores3x16(x0, x1, x2 []float32, pa, pb [][8]float32) (a0, a1, a2, b0, b1, b2 archsimd.Float32x8) {
+	x1, x2 = x1[:len(x0)], x2[:len(x0)]
+	pa, pb = pa[:len(x0)], pb[:len(x0)]
+	for k := range x0 {
+		ya := archsimd.LoadFloat32x8(&pa[k])
+		yb := archsimd.LoadFloat32x8(&pb[k])
+		x := archsimd.BroadcastFloat32x8(x0[k])
+		a0 = a0.Add(x.Mul(ya))
+		b0 = b0.Add(x.Mul(yb))
+		x = archsimd.BroadcastFloat32x8(x1[k])
+		a1 = a1.Add(x.Mul(ya))
+		b1 = b1.Add(x.Mul(yb))
+		x = archsimd.BroadcastFloat32x8(x2[k])
+		a2 = a2.Add(x.Mul(ya))
+		b2 = b2.Add(x.Mul(yb))
+	}
+	return
+}
+
+func scores1x8(x []float32, pa [][8]float32) (a archsimd.Float32x8) {
+	pa = pa[:len(x)]
+	for k, xk := range x {
+		a = a.Add(archsimd.BroadcastFloat32x8(xk).Mul(archsimd.LoadFloat32x8(&pa[k])))
+	}
+	return a
+}
+
+// storeScores writes the 16 scores of items i..i+15 that exist.
+func storeScores(row []float32, i int, a, b archsimd.Float32x8) {
+	a.StoreSlicePart(row[i:])
+	if i+8 < len(row) {
+		b.StoreSlicePart(row[i+8:])
+	}
+}

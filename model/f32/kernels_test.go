@@ -1,0 +1,348 @@
+package f32
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+var lengths = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 31, 32, 33, 127, 128, 1024, 2048}
+
+// forEachImpl runs f once with every implementation this build has.
+func forEachImpl(t *testing.T, f func(t *testing.T)) {
+	defer Use(active.name)
+	for _, name := range Impls() {
+		if err := Use(name); err != nil {
+			t.Fatal(err)
+		}
+		t.Run(name, f)
+	}
+}
+
+func randomSlice(r *rand.Rand, n int) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = float32(r.NormFloat64())
+	}
+	return s
+}
+
+const guardValue = float32(-7777.25)
+
+// guarded returns a slice of n values from src inside guard cells.
+func guarded(src []float32) (inner, whole []float32) {
+	const g = 5
+	whole = make([]float32, len(src)+2*g)
+	for i := range whole {
+		whole[i] = guardValue
+	}
+	copy(whole[g:], src)
+	return whole[g : g+len(src) : g+len(src)], whole
+}
+
+func checkGuards(t *testing.T, whole []float32, n int) {
+	t.Helper()
+	for i, x := range whole {
+		if (i < 5 || i >= 5+n) && x != guardValue {
+			t.Fatalf("n=%d: guard cell %d changed to %v", n, i, x)
+		}
+	}
+}
+
+// dotLanes is Dot's doc comment, literally.
+func dotLanes(x, y []float32) float32 {
+	var lane [8]float32
+	n8 := len(x) - len(x)%8
+	for i := 0; i < n8; i++ {
+		lane[i%8] += float32(x[i] * y[i])
+	}
+	h0, h1, h2, h3 := lane[0]+lane[4], lane[1]+lane[5], lane[2]+lane[6], lane[3]+lane[7]
+	s := (h0 + h1) + (h2 + h3)
+	for i := n8; i < len(x); i++ {
+		s += float32(x[i] * y[i])
+	}
+	return s
+}
+
+// dotBound is the float64 dot product and a bound on any float32 summation
+// order's error: (n+2) unit roundoffs of the sum of |x_i*y_i|.
+func dotBound(x, y []float32) (exact, bound float64) {
+	abs := 0.0
+	for i := range x {
+		p := float64(x[i]) * float64(y[i])
+		exact += p
+		abs += math.Abs(p)
+	}
+	return exact, float64(len(x)+2) * 0x1p-24 * abs
+}
+
+func TestDot(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(1, 2))
+		for _, n := range lengths {
+			x, y := randomSlice(r, n), randomSlice(r, n)
+			got := Dot(x, y)
+			if want := dotLanes(x, y); got != want {
+				t.Errorf("n=%d: Dot = %v, the 8-lane loop gives %v", n, got, want)
+			}
+			if exact, bound := dotBound(x, y); math.Abs(float64(got)-exact) > bound {
+				t.Errorf("n=%d: Dot = %v, float64 %v, beyond the bound %g", n, got, exact, bound)
+			}
+		}
+	})
+}
+
+func TestDots(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(3, 4))
+		for _, dim := range []int{1, 7, 8, 9, 32, 33} {
+			table := randomSlice(r, 20*dim)
+			x := randomSlice(r, dim)
+			for count := range 8 {
+				rows := make([]int32, count)
+				for j := range rows {
+					rows[j] = int32(r.IntN(20))
+				}
+				out, whole := guarded(make([]float32, count))
+				Dots(x, table, rows, out)
+				checkGuards(t, whole, count)
+				for j, row := range rows {
+					if want := dotLanes(x, table[int(row)*dim:int(row+1)*dim]); out[j] != want {
+						t.Errorf("dim=%d count=%d: out[%d] = %v, Dot gives %v", dim, count, j, out[j], want)
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestElementwise(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(5, 6))
+		a, b := float32(0.3), float32(-1.7)
+		for _, n := range lengths {
+			x, y0 := randomSlice(r, n), randomSlice(r, n)
+			for _, c := range []struct {
+				name  string
+				run   func(y []float32)
+				naive func(i int) float32
+				exact func(i int) float64
+			}{
+				{"Axpy", func(y []float32) { Axpy(a, x, y) },
+					func(i int) float32 { return y0[i] + float32(a*x[i]) },
+					func(i int) float64 { return float64(y0[i]) + float64(a)*float64(x[i]) }},
+				{"Axpby", func(y []float32) { Axpby(a, x, b, y) },
+					func(i int) float32 { return float32(a*x[i]) + float32(b*y0[i]) },
+					func(i int) float64 { return float64(a)*float64(x[i]) + float64(b)*float64(y0[i]) }},
+				{"Scal", func(y []float32) { Scal(b, y) },
+					func(i int) float32 { return float32(b * y0[i]) },
+					func(i int) float64 { return float64(b) * float64(y0[i]) }},
+			} {
+				y, whole := guarded(y0)
+				c.run(y)
+				checkGuards(t, whole, n)
+				for i := range y {
+					if y[i] != c.naive(i) {
+						t.Fatalf("%s n=%d: y[%d] = %v, the naive loop gives %v", c.name, n, i, y[i], c.naive(i))
+					}
+					e := c.exact(i)
+					if math.Abs(float64(y[i])-e) > 3*0x1p-24*(math.Abs(e)+math.Abs(float64(y0[i]))+math.Abs(float64(x[i]))) {
+						t.Fatalf("%s n=%d: y[%d] = %v, float64 %v", c.name, n, i, y[i], e)
+					}
+				}
+			}
+		}
+	})
+}
+
+// adamNaive is Adam's doc comment, literally; g == nil is a zero gradient.
+func adamNaive(p, g, m, v []float32, s *AdamStep) {
+	for i := range p {
+		var gi float32
+		if g != nil {
+			gi = g[i]
+		}
+		gi += float32(s.WeightDecay * p[i])
+		m[i] = float32(s.Beta1*m[i]) + float32(s.OneMinusBeta1*gi)
+		v[i] = float32(s.Beta2*v[i]) + float32(float32(s.OneMinusBeta2*gi)*gi)
+		denom := float32(math.Sqrt(float64(v[i])))/s.BiasCorrection2Sqrt + s.Eps
+		p[i] -= float32(s.StepSize*m[i]) / denom
+	}
+}
+
+func TestAdamMatchesNaiveLoop(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(7, 8))
+		for _, n := range lengths {
+			for _, wd := range []float64{0, 1e-5} {
+				p0, g := randomSlice(r, n), randomSlice(r, n)
+				m0, v0 := randomSlice(r, n), randomSlice(r, n)
+				for i := range v0 {
+					v0[i] *= v0[i]
+				}
+				for t1 := 1; t1 <= 3; t1++ {
+					s := NewAdamStep(5e-4, 0.9, 0.999, 1e-8, wd, t1)
+					for _, zero := range []bool{false, true} {
+						p, pw := guarded(p0)
+						m, mw := guarded(m0)
+						v, vw := guarded(v0)
+						wp, wm, wv := append([]float32(nil), p0...), append([]float32(nil), m0...), append([]float32(nil), v0...)
+						if zero {
+							AdamDecay(p, m, v, &s)
+							adamNaive(wp, nil, wm, wv, &s)
+						} else {
+							Adam(p, g, m, v, &s)
+							adamNaive(wp, g, wm, wv, &s)
+						}
+						checkGuards(t, pw, n)
+						checkGuards(t, mw, n)
+						checkGuards(t, vw, n)
+						for i := range p {
+							if p[i] != wp[i] || m[i] != wm[i] || v[i] != wv[i] {
+								t.Fatalf("n=%d wd=%g t=%d zero=%v: element %d differs from the naive loop", n, wd, t1, zero, i)
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestAdamHandComputed checks Adam against values computed here from the
+// textbook formulas in float64, over several steps with and without weight
+// decay, including step 1 where the update is lr*g/(|g|+eps).
+func TestAdamHandComputed(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		const lr, b1, b2, eps = 0.1, 0.9, 0.999, 1e-8
+		grads := []float64{0.5, -0.25, 2, 0, 0.125}
+		for _, wd := range []float64{0, 0.1} {
+			p, m, v := []float32{1}, []float32{0}, []float32{0}
+			wantP, wantM, wantV := 1.0, 0.0, 0.0
+			for step, gr := range grads {
+				t1 := step + 1
+				s := NewAdamStep(lr, b1, b2, eps, wd, t1)
+				Adam(p, []float32{float32(gr)}, m, v, &s)
+				g := gr + wd*wantP
+				wantM = b1*wantM + (1-b1)*g
+				wantV = b2*wantV + (1-b2)*g*g
+				mHat := wantM / (1 - math.Pow(b1, float64(t1)))
+				vHat := wantV / (1 - math.Pow(b2, float64(t1)))
+				wantP -= lr * mHat / (math.Sqrt(vHat) + eps)
+				if t1 == 1 {
+					g1 := 0.5 + wd*1
+					if first := 1 - lr*g1/(math.Abs(g1)+eps); math.Abs(first-wantP) > 1e-12 {
+						t.Fatalf("the test's own step 1 is wrong: %v vs %v", first, wantP)
+					}
+				}
+				for _, c := range []struct {
+					name      string
+					got, want float64
+				}{{"p", float64(p[0]), wantP}, {"m", float64(m[0]), wantM}, {"v", float64(v[0]), wantV}} {
+					if math.Abs(c.got-c.want) > 1e-6*math.Max(1, math.Abs(c.want)) {
+						t.Errorf("wd=%g t=%d: %s = %.9g, want %.9g", wd, t1, c.name, c.got, c.want)
+					}
+				}
+			}
+		}
+	})
+}
+
+// scoresNaive is Scores' doc comment, literally.
+func scoresNaive(users, items []float32, n, dim int, out []float32) {
+	for u := range len(users) / dim {
+		for i := range n {
+			var s float32
+			for k := range dim {
+				s += float32(users[u*dim+k] * items[i*dim+k])
+			}
+			out[u*n+i] = s
+		}
+	}
+}
+
+func TestScores(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(9, 10))
+		var panel Panel
+		for _, dim := range []int{1, 3, 8, 32, 33} {
+			for _, nu := range []int{0, 1, 2, 3, 4, 5, 7, 8, 9, 17} {
+				for _, n := range []int{0, 1, 2, 7, 8, 9, 15, 16, 17, 33, 100} {
+					users, items := randomSlice(r, nu*dim), randomSlice(r, n*dim)
+					PackItems(&panel, items, n, dim)
+					out, whole := guarded(make([]float32, nu*n))
+					Scores(users, &panel, out)
+					checkGuards(t, whole, nu*n)
+					want := make([]float32, nu*n)
+					scoresNaive(users, items, n, dim, want)
+					for k := range want {
+						if out[k] != want[k] {
+							t.Fatalf("dim=%d users=%d items=%d: out[%d] = %v, the naive loop gives %v", dim, nu, n, k, out[k], want[k])
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestScoresLargeChunks covers item counts beyond one cache chunk.
+func TestScoresLargeChunks(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(11, 12))
+		const nu, n, dim = 6, 3001, 64
+		users, items := randomSlice(r, nu*dim), randomSlice(r, n*dim)
+		var panel Panel
+		PackItems(&panel, items, n, dim)
+		out := make([]float32, nu*n)
+		Scores(users, &panel, out)
+		want := make([]float32, nu*n)
+		scoresNaive(users, items, n, dim, want)
+		for k := range want {
+			if out[k] != want[k] {
+				t.Fatalf("out[%d] = %v, want %v", k, out[k], want[k])
+			}
+		}
+	})
+}
+
+func TestLengthMismatchPanics(t *testing.T) {
+	s := NewAdamStep(1e-3, 0.9, 0.999, 1e-8, 0, 1)
+	three, two := make([]float32, 3), make([]float32, 2)
+	var panel Panel
+	PackItems(&panel, make([]float32, 6), 2, 3)
+	for name, f := range map[string]func(){
+		"Dot":       func() { Dot(three, two) },
+		"Dots":      func() { Dots(three, make([]float32, 7), []int32{0}, two) },
+		"Axpy":      func() { Axpy(1, three, two) },
+		"Axpby":     func() { Axpby(1, three, 1, two) },
+		"Adam":      func() { Adam(three, two, three, three, &s) },
+		"AdamDecay": func() { AdamDecay(three, three, two, &s) },
+		"PackItems": func() { PackItems(&panel, three, 2, 3) },
+		"Scores":    func() { Scores(make([]float32, 6), &panel, three) },
+	} {
+		func() {
+			defer func() {
+				if got := recover(); got != errLength {
+					t.Errorf("%s: recovered %v, want %q", name, got, errLength)
+				}
+			}()
+			f()
+		}()
+	}
+}
+
+func TestUse(t *testing.T) {
+	if err := Use("nonesuch"); err == nil {
+		t.Fatal("Use accepted an unknown implementation")
+	}
+	if Impl() != Impls()[len(Impls())-1] {
+		t.Errorf("active %s, want the preferred %v", Impl(), Impls())
+	}
+}
+
+func ExampleDot() {
+	fmt.Println(Dot([]float32{1, 2, 3}, []float32{4, 5, 6}))
+	// Output: 32
+}
