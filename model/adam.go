@@ -1,0 +1,89 @@
+package model
+
+import (
+	"math"
+
+	"onebp/model/f32"
+)
+
+// adamState is Adam's memory for one table: the two moments and a dense
+// gradient table, as torch.optim.Adam keeps for an nn.Embedding. Between
+// batches the gradient table is all zeros; stamp[r] marks the rows that the
+// current batch gave a gradient, which are zeroed again after the step.
+type adamState struct {
+	m, v, grad Table
+	stamp      []uint32
+}
+
+func newAdamState(t Table) *adamState {
+	return &adamState{
+		m:     NewTable(t.Rows, t.Dim),
+		v:     NewTable(t.Rows, t.Dim),
+		grad:  NewTable(t.Rows, t.Dim),
+		stamp: make([]uint32, t.Rows),
+	}
+}
+
+func (a *adamState) bytes() (moments, gradients int64) {
+	return a.m.Bytes() + a.v.Bytes(), a.grad.Bytes() + int64(len(a.stamp))*4
+}
+
+// accumulate adds x*row to the gradient of table row r.
+func (a *adamState) accumulate(r int32, x float32, row []float32, stamp uint32) {
+	a.stamp[r] = stamp
+	f32.Axpy(x, row, a.grad.Row(int(r)))
+}
+
+// step applies one Adam step to rows [lo, hi) of t, then zeroes the
+// gradient rows it used. Dense: every row, in one call over contiguous
+// memory, rows without a gradient having gradient zero (their moments decay
+// and weight decay applies), exactly as PyTorch's dense Adam. Sparse: only
+// the rows with a gradient. It returns the first row with a gradient that
+// is no longer finite, or -1.
+func (a *adamState) step(t Table, s *f32.AdamStep, dense bool, stamp uint32, lo, hi int) int {
+	dim := t.Dim
+	if dense {
+		span := func(x Table) []float32 { return x.Data[lo*dim : hi*dim] }
+		f32.Adam(span(t), span(a.grad), span(a.m), span(a.v), s)
+	}
+	bad := -1
+	for r := lo; r < hi; r++ {
+		if a.stamp[r] != stamp {
+			continue
+		}
+		row, g := t.Row(r), a.grad.Row(r)
+		if !dense {
+			f32.Adam(row, g, a.m.Row(r), a.v.Row(r), s)
+		}
+		clear(g)
+		if bad < 0 && !finite(row) {
+			bad = r
+		}
+	}
+	return bad
+}
+
+// finite reports whether x holds no NaN and no infinity, which are the
+// values whose exponent bits are all ones.
+func finite(x []float32) bool {
+	var m0, m1 uint32
+	i := 0
+	for ; i+1 < len(x); i += 2 {
+		m0 = max(m0, math.Float32bits(x[i])&0x7fffffff)
+		m1 = max(m1, math.Float32bits(x[i+1])&0x7fffffff)
+	}
+	if i < len(x) {
+		m0 = max(m0, math.Float32bits(x[i])&0x7fffffff)
+	}
+	return max(m0, m1) < 0x7f800000
+}
+
+// firstNonFinite returns the index of the first NaN or infinity in x, or -1.
+func firstNonFinite(x []float32) int {
+	for i, y := range x {
+		if math.IsNaN(float64(y)) || math.IsInf(float64(y), 0) {
+			return i
+		}
+	}
+	return -1
+}

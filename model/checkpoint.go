@@ -1,0 +1,193 @@
+package model
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+)
+
+// A checkpoint is the full training state, so that training resumed from
+// it gives bit-identical results to training that never stopped:
+//
+//	"ONEBPCKP"  magic
+//	uint32      format version (1), little-endian
+//	uint32      length of the header
+//	header      JSON: checkpointHeader
+//	float32s    little-endian: users, items, item m, item v, then for
+//	            TwoBP user m, user v
+//	[32]byte    SHA-256 of everything before it
+//
+// The random streams need no saving: they are derived from the seed and
+// the epoch, and a checkpoint is taken between epochs.
+const (
+	checkpointMagic   = "ONEBPCKP"
+	checkpointVersion = 1
+)
+
+type checkpointHeader struct {
+	Dataset     string `json:"dataset_fingerprint"`
+	Users       int    `json:"users"`
+	Items       int    `json:"items"`
+	Strategy    string `json:"strategy"`
+	Dim         int    `json:"dim"`
+	LR          float64
+	L2          float64
+	Beta        float64
+	Negatives   int
+	Batch       int
+	Temperature float64
+	Seed        uint64
+	Optimizer   string
+	Aggregation string
+	Epochs      int `json:"epochs_done"`
+	Steps       int `json:"adam_steps"`
+}
+
+func (t *Trainer) header() checkpointHeader {
+	c := t.cfg
+	return checkpointHeader{
+		Dataset: t.fingerprint, Users: t.Users.Rows, Items: t.Items.Rows,
+		Strategy: c.Strategy.String(), Dim: c.Dim, LR: c.LR, L2: c.L2, Beta: c.Beta,
+		Negatives: c.Negatives, Batch: c.Batch, Temperature: c.Temperature, Seed: c.Seed,
+		Optimizer: c.Optimizer.String(), Aggregation: c.Aggregation.String(),
+		Epochs: t.epochs, Steps: t.steps,
+	}
+}
+
+// stateTables lists the tables a checkpoint holds, in order.
+func (t *Trainer) stateTables() []Table {
+	tabs := []Table{t.Users, t.Items, t.itemAdam.m, t.itemAdam.v}
+	if t.userAdam != nil {
+		tabs = append(tabs, t.userAdam.m, t.userAdam.v)
+	}
+	return tabs
+}
+
+// SaveCheckpoint writes the training state to path atomically: to a
+// temporary file in the same directory, renamed into place once complete.
+func (t *Trainer) SaveCheckpoint(path string) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	h := sha256.New()
+	w := bufio.NewWriterSize(io.MultiWriter(tmp, h), 1<<20)
+	header, err := json.Marshal(t.header())
+	if err != nil {
+		return err
+	}
+	w.WriteString(checkpointMagic)
+	binary.Write(w, binary.LittleEndian, [2]uint32{checkpointVersion, uint32(len(header))})
+	w.Write(header)
+	var buf [4]byte
+	for _, tab := range t.stateTables() {
+		for _, x := range tab.Data {
+			binary.LittleEndian.PutUint32(buf[:], math.Float32bits(x))
+			w.Write(buf[:])
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if _, err := tmp.Write(h.Sum(nil)); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// LoadCheckpoint restores the state saved by SaveCheckpoint into t, which
+// must have been built for the same dataset and hyper-parameters (the
+// number of epochs and of workers may differ). Nothing in t changes when it
+// fails.
+func (t *Trainer) LoadCheckpoint(path string) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("checkpoint %s: %s", path, fmt.Sprintf(format, args...))
+	}
+	if len(raw) < len(checkpointMagic)+8+sha256.Size || string(raw[:8]) != checkpointMagic {
+		return bad("not a onebp checkpoint")
+	}
+	body, sum := raw[:len(raw)-sha256.Size], raw[len(raw)-sha256.Size:]
+	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
+		return bad("checksum mismatch: the file is damaged or truncated")
+	}
+	version := binary.LittleEndian.Uint32(raw[8:])
+	if version != checkpointVersion {
+		return bad("format version %d, this onebp reads version %d", version, checkpointVersion)
+	}
+	n := int(binary.LittleEndian.Uint32(raw[12:]))
+	if 16+n > len(body) {
+		return bad("header length %d beyond the file", n)
+	}
+	var h checkpointHeader
+	if err := json.Unmarshal(body[16:16+n], &h); err != nil {
+		return bad("header: %v", err)
+	}
+	if err := compatible(h, t.header()); err != nil {
+		return bad("%v", err)
+	}
+	floats := body[16+n:]
+	want := 0
+	for _, tab := range t.stateTables() {
+		want += len(tab.Data)
+	}
+	if len(floats) != 4*want {
+		return bad("holds %d bytes of tables, want %d", len(floats), 4*want)
+	}
+	for _, tab := range t.stateTables() {
+		for k := range tab.Data {
+			tab.Data[k] = math.Float32frombits(binary.LittleEndian.Uint32(floats[4*k:]))
+		}
+		floats = floats[4*len(tab.Data):]
+	}
+	t.epochs, t.steps = h.Epochs, h.Steps
+	return nil
+}
+
+// compatible refuses a checkpoint whose data or hyper-parameters differ
+// from the trainer's, naming the first difference.
+func compatible(saved, now checkpointHeader) error {
+	for _, c := range []struct {
+		what        string
+		saved, want any
+	}{
+		{"dataset fingerprint", saved.Dataset, now.Dataset},
+		{"users", saved.Users, now.Users},
+		{"items", saved.Items, now.Items},
+		{"strategy", saved.Strategy, now.Strategy},
+		{"dim", saved.Dim, now.Dim},
+		{"lr", saved.LR, now.LR},
+		{"l2", saved.L2, now.L2},
+		{"beta", saved.Beta, now.Beta},
+		{"negatives", saved.Negatives, now.Negatives},
+		{"batch", saved.Batch, now.Batch},
+		{"temperature", saved.Temperature, now.Temperature},
+		{"seed", saved.Seed, now.Seed},
+		{"optimizer", saved.Optimizer, now.Optimizer},
+		{"aggregation", saved.Aggregation, now.Aggregation},
+	} {
+		if c.saved != c.want {
+			return fmt.Errorf("it was saved with %s %v, this run has %v", c.what, c.saved, c.want)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,365 @@
+package model
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"onebp/data"
+	"onebp/data/prng"
+	"onebp/model/f32"
+)
+
+// Trainer runs the epochs of one two-tower model. Everything it computes
+// is a function of the dataset, the Config and the number of epochs done:
+// the same inputs give bit-identical tables for any number of workers.
+//
+// A batch runs in three parallel phases: the forward pass over rows; the
+// gradients and Adam step, each worker owning a contiguous range of table
+// rows and scanning the batch in order, so every row's gradient is summed
+// in the same order whoever computes it; and the moving aggregation (OneBP),
+// again over ranges of users. For TwoBP the gradients of both tables are
+// taken in one phase and Adam applied in the next, so that the user
+// gradients see the items as they were before the step.
+type Trainer struct {
+	cfg         Config
+	fingerprint string // of the dataset, for checkpoints
+
+	Users, Items Table
+	itemAdam     *adamState
+	userAdam     *adamState // TwoBP only: OneBP keeps no optimiser state for users
+	userStamp    []uint32   // OneBP: the batch that last moved each user
+	steps        int        // Adam steps taken
+	epochs       int        // epochs completed
+
+	pairs   []uint64 // the training pairs user<<32|item, in CSR order
+	order   []uint64 // the pairs in this epoch's order
+	sampler *sampler
+
+	// The current batch. Rows are batch positions; entries are positions
+	// row*k+j over the k = 1+Negatives candidates of a row, candidate 0
+	// being the positive item.
+	epoch, batch int
+	rows         []uint64  // the pair of each row
+	rowUser      []int32   // user of each row
+	cand         []int32   // item of each entry
+	coef         []float32 // dL/ds / temperature of each entry
+	rowLoss      []float64
+	adam         f32.AdamStep
+
+	pool     *pool
+	srcs     []*rand.PCG // per worker
+	scores   [][]float64 // per worker, k each
+	dots     [][]float32 // per worker, k each
+	firstBad []string    // per worker: the first non-finite row it found
+	// The phases, as method values made once so that running them
+	// allocates nothing.
+	forward, items, gradients, steps2, aggregate func(w, lo, hi int)
+}
+
+// EpochStats describe one epoch of training.
+type EpochStats struct {
+	Epoch   int           // 0-based, as the reference prints it
+	Loss    float64       // mean over batches of the batch's mean loss
+	Train   time.Duration // wall time of the training (no evaluation)
+	Samples int           // training rows used (the last partial batch is dropped)
+	Batches int
+}
+
+// NewTrainer builds a model for d's training data, initialised from
+// cfg.Seed with Xavier-normal tables.
+func NewTrainer(d *data.Dataset, cfg Config) (*Trainer, error) {
+	if err := cfg.Check(); err != nil {
+		return nil, err
+	}
+	k := 1 + cfg.Negatives
+	s, err := newSampler(d.Train, d.Items, cfg.Negatives)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", d.Name, err)
+	}
+	t := &Trainer{
+		cfg:         cfg,
+		fingerprint: d.Fingerprint,
+		Users:       NewTable(d.Users, cfg.Dim),
+		Items:       NewTable(d.Items, cfg.Dim),
+		sampler:     s,
+		pairs:       make([]uint64, 0, d.Train.NNZ()),
+		order:       make([]uint64, d.Train.NNZ()),
+		rowUser:     make([]int32, cfg.Batch),
+		cand:        make([]int32, cfg.Batch*k),
+		coef:        make([]float32, cfg.Batch*k),
+		rowLoss:     make([]float64, cfg.Batch),
+		pool:        newPool(cfg.workers()),
+	}
+	for u := range d.Train.Rows() {
+		for _, i := range d.Train.Row(u) {
+			t.pairs = append(t.pairs, uint64(u)<<32|uint64(i))
+		}
+	}
+	t.Users.XavierNormal(cfg.Seed, 0, cfg.workers())
+	t.Items.XavierNormal(cfg.Seed, 1, cfg.workers())
+	t.itemAdam = newAdamState(t.Items)
+	if cfg.Strategy == TwoBP {
+		t.userAdam = newAdamState(t.Users)
+	} else {
+		t.userStamp = make([]uint32, d.Users)
+	}
+	for range t.pool.workers {
+		t.srcs = append(t.srcs, prng.New(cfg.Seed, prng.ForNegatives))
+		t.scores = append(t.scores, make([]float64, k))
+		t.dots = append(t.dots, make([]float32, k))
+	}
+	t.firstBad = make([]string, t.pool.workers)
+	t.forward, t.items, t.aggregate = t.forwardRows, t.itemGradientsAndStep, t.aggregateUsers
+	t.gradients, t.steps2 = t.bothGradients, t.bothSteps
+	return t, nil
+}
+
+// Close stops the trainer's worker goroutines.
+func (t *Trainer) Close() { t.pool.close() }
+
+// Config returns the trainer's hyper-parameters.
+func (t *Trainer) Config() Config { return t.cfg }
+
+// EpochsDone returns the number of epochs trained so far.
+func (t *Trainer) EpochsDone() int { return t.epochs }
+
+// StateMemory is what a model's training state occupies, by part.
+type StateMemory struct {
+	Tables, Moments, Gradients, Batch int64
+}
+
+// Total is the sum of the parts.
+func (m StateMemory) Total() int64 { return m.Tables + m.Moments + m.Gradients + m.Batch }
+
+// StateBytes reports the model state's memory. OneBP's is smaller than
+// TwoBP's by the user table's gradient and its two Adam moments.
+func (t *Trainer) StateBytes() StateMemory {
+	m := StateMemory{Tables: t.Users.Bytes() + t.Items.Bytes()}
+	for _, a := range []*adamState{t.itemAdam, t.userAdam} {
+		if a != nil {
+			mom, grad := a.bytes()
+			m.Moments += mom
+			m.Gradients += grad
+		}
+	}
+	m.Batch = int64(len(t.cand))*(4+4) + int64(len(t.rowUser))*(4+8) +
+		int64(len(t.order)+len(t.pairs))*8 + int64(len(t.userStamp))*4
+	return m
+}
+
+// stamp identifies the current batch in the adamState stamps; it is never
+// 0, the stamps' initial value.
+func (t *Trainer) stamp() uint32 { return uint32(t.steps) + 1 }
+
+// Epoch trains one epoch: the training pairs in the order of the stream
+// (seed, epoch), cut into batches with the last partial one dropped; per
+// batch, negatives, forward, gradients, the Adam step and (OneBP) the
+// moving aggregation. It stops between batches when ctx is done.
+func (t *Trainer) Epoch(ctx context.Context) (EpochStats, error) {
+	start := time.Now()
+	t.epoch = t.epochs
+	copy(t.order, t.pairs)
+	prng.Shuffle(prng.New(t.cfg.Seed, prng.ForShuffle, uint64(t.epoch)), len(t.order),
+		func(i, j int) { t.order[i], t.order[j] = t.order[j], t.order[i] })
+	batches := len(t.order) / t.cfg.Batch
+	loss := 0.0
+	for b := range batches {
+		if err := ctx.Err(); err != nil {
+			return EpochStats{}, err
+		}
+		t.batch = b
+		t.rows = t.order[b*t.cfg.Batch : (b+1)*t.cfg.Batch]
+		l, err := t.trainBatch()
+		if err != nil {
+			return EpochStats{}, err
+		}
+		loss += l
+	}
+	if err := t.checkTables(); err != nil {
+		return EpochStats{}, err
+	}
+	t.epochs++
+	return EpochStats{
+		Epoch:   t.epoch,
+		Loss:    loss / float64(max(batches, 1)),
+		Train:   time.Since(start),
+		Samples: batches * t.cfg.Batch,
+		Batches: batches,
+	}, nil
+}
+
+// trainBatch runs one batch and returns its mean loss.
+func (t *Trainer) trainBatch() (float64, error) {
+	t.pool.run(t.cfg.Batch, t.forward)
+	loss := 0.0
+	for _, l := range t.rowLoss {
+		loss += l
+	}
+	loss /= float64(t.cfg.Batch)
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return 0, fmt.Errorf("epoch %d, batch %d: the loss is %v; training diverged", t.epoch, t.batch, loss)
+	}
+	t.adam = f32.NewAdamStep(t.cfg.LR, AdamBeta1, AdamBeta2, AdamEps, t.cfg.L2, t.steps+1)
+	if t.userAdam != nil {
+		t.pool.run(max(t.Items.Rows, t.Users.Rows), t.gradients)
+		t.pool.run(max(t.Items.Rows, t.Users.Rows), t.steps2)
+	} else {
+		t.pool.run(t.Items.Rows, t.items)
+		t.pool.run(t.Users.Rows, t.aggregate)
+	}
+	t.steps++
+	for w, bad := range t.firstBad {
+		if bad != "" {
+			t.firstBad[w] = ""
+			return 0, fmt.Errorf("epoch %d, batch %d: %s; training diverged", t.epoch, t.batch, bad)
+		}
+	}
+	return loss, nil
+}
+
+// forwardRows samples the negatives of rows [lo, hi), scores the
+// candidates and computes the loss and the gradient coefficients: with p
+// the softmax of s_j = e_u.v_j/tau, dL/ds_0 = (p_0-1)/B and dL/ds_j = p_j/B;
+// coef holds dL/ds_j/tau, the factor of e_u in dL/dv_j and of v_j in dL/de_u.
+// The softmax runs in float64 with the portable exp and log; dividing by
+// tau and B is done as multiplying by their float64 reciprocals.
+func (t *Trainer) forwardRows(w, lo, hi int) {
+	k := 1 + t.cfg.Negatives
+	invTau := 1 / t.cfg.Temperature
+	scale := invTau / float64(t.cfg.Batch) // of dL/ds, into coef
+	src, s, dots := t.srcs[w], t.scores[w], t.dots[w]
+	for r := lo; r < hi; r++ {
+		u, pos := int32(t.rows[r]>>32), int32(uint32(t.rows[r]))
+		t.rowUser[r] = u
+		cand := t.cand[r*k : (r+1)*k]
+		cand[0] = pos
+		prng.Reseed(src, t.cfg.Seed, prng.ForNegatives, uint64(t.epoch), uint64(t.batch*t.cfg.Batch+r))
+		t.sampler.sample(src, u, cand[1:])
+		f32.Dots(t.Users.Row(int(u)), t.Items.Data, cand, dots)
+		top := math.Inf(-1)
+		for j, d := range dots {
+			s[j] = float64(d) * invTau
+			top = max(top, s[j])
+		}
+		z := 0.0
+		for j := range s {
+			s[j] = expPortable(s[j] - top)
+			z += s[j]
+		}
+		t.rowLoss[r] = top + logPortable(z) - float64(dots[0])*invTau
+		for j := range s {
+			g := s[j] / z
+			if j == 0 {
+				g -= 1
+			}
+			t.coef[r*k+j] = float32(g * scale)
+		}
+	}
+}
+
+// itemGradientsFor sums dL/dv_i = sum over the entries of item i of
+// coef * e_u, in batch order, for the items in [lo, hi).
+func (t *Trainer) itemGradientsFor(lo, hi int) {
+	k, stamp := 1+t.cfg.Negatives, t.stamp()
+	for e, i := range t.cand {
+		if int(i) >= lo && int(i) < hi {
+			t.itemAdam.accumulate(i, t.coef[e], t.Users.Row(int(t.rowUser[e/k])), stamp)
+		}
+	}
+}
+
+// userGradientsFor sums dL/de_u = sum over the entries of user u of
+// coef * v_j, in batch order, for the users in [lo, hi) (TwoBP).
+func (t *Trainer) userGradientsFor(lo, hi int) {
+	k, stamp := 1+t.cfg.Negatives, t.stamp()
+	for e, i := range t.cand {
+		if u := t.rowUser[e/k]; int(u) >= lo && int(u) < hi {
+			t.userAdam.accumulate(u, t.coef[e], t.Items.Row(int(i)), stamp)
+		}
+	}
+}
+
+// stepFor applies Adam to rows [lo, hi) of a table and notes a row that
+// is no longer finite.
+func (t *Trainer) stepFor(w int, a *adamState, tab Table, what string, lo, hi int) {
+	if bad := a.step(tab, &t.adam, t.cfg.Optimizer == DenseAdam, t.stamp(), lo, hi); bad >= 0 && t.firstBad[w] == "" {
+		t.firstBad[w] = fmt.Sprintf("%s %d's embedding holds %v after the Adam step", what, bad, tab.Row(bad)[firstNonFinite(tab.Row(bad))])
+	}
+}
+
+// itemGradientsAndStep is OneBP's second phase: items [lo, hi) get their
+// gradients and their Adam step in one go, since OneBP reads no item
+// gradient elsewhere.
+func (t *Trainer) itemGradientsAndStep(w, lo, hi int) {
+	t.itemGradientsFor(lo, hi)
+	t.stepFor(w, t.itemAdam, t.Items, "item", lo, hi)
+}
+
+// bothGradients is TwoBP's second phase, over item and user ranges alike.
+func (t *Trainer) bothGradients(_, lo, hi int) {
+	t.itemGradientsFor(lo, min(hi, t.Items.Rows))
+	t.userGradientsFor(lo, min(hi, t.Users.Rows))
+}
+
+// bothSteps is TwoBP's third phase.
+func (t *Trainer) bothSteps(w, lo, hi int) {
+	if lo < t.Items.Rows {
+		t.stepFor(w, t.itemAdam, t.Items, "item", lo, min(hi, t.Items.Rows))
+	}
+	if lo < t.Users.Rows {
+		t.stepFor(w, t.userAdam, t.Users, "user", lo, min(hi, t.Users.Rows))
+	}
+}
+
+// aggregateUsers moves the batch users in [lo, hi) toward the updated
+// embedding of their rows' positive items (OneBP):
+// e_u <- beta*e_u + (1-beta)*v_i. Reference aggregation keeps only a user's
+// last row, computed from the pre-batch e_u, which is what the reference's
+// gather-compute-scatter leaves; Sequential applies every row in order.
+func (t *Trainer) aggregateUsers(w, lo, hi int) {
+	beta, rest := float32(t.cfg.Beta), float32(1-t.cfg.Beta)
+	stamp := t.stamp()
+	apply := func(r int) {
+		u := t.rowUser[r]
+		if int(u) < lo || int(u) >= hi {
+			return
+		}
+		if t.cfg.Aggregation == Reference {
+			if t.userStamp[u] == stamp {
+				return // a later row of this user came first
+			}
+			t.userStamp[u] = stamp
+		}
+		e := t.Users.Row(int(u))
+		f32.Axpby(rest, t.Items.Row(int(uint32(t.rows[r]))), beta, e)
+		if !finite(e) && t.firstBad[w] == "" {
+			t.firstBad[w] = fmt.Sprintf("user %d's embedding holds %v after the moving aggregation", u, e[firstNonFinite(e)])
+		}
+	}
+	if t.cfg.Aggregation == Reference {
+		for r := len(t.rowUser) - 1; r >= 0; r-- {
+			apply(r)
+		}
+	} else {
+		for r := range t.rowUser {
+			apply(r)
+		}
+	}
+}
+
+// checkTables scans both whole tables at the end of an epoch: dense Adam
+// also moves rows no batch touched.
+func (t *Trainer) checkTables() error {
+	for _, c := range []struct {
+		what string
+		tab  Table
+	}{{"user", t.Users}, {"item", t.Items}} {
+		if i := firstNonFinite(c.tab.Data); i >= 0 {
+			return fmt.Errorf("epoch %d, end of epoch: %s %d's embedding holds %v; training diverged", t.epoch, c.what, i/c.tab.Dim, c.tab.Data[i])
+		}
+	}
+	return nil
+}
