@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 
 	"onebp/data/prng"
+	"onebp/model/detmath"
 )
 
 // Table is an embedding table: Rows rows of Dim float32s, row-major in one
@@ -69,7 +70,7 @@ func normalPair(src *rand.PCG) (float64, float64) {
 		if s >= 1 || s == 0 {
 			continue
 		}
-		f := math.Sqrt(float64(-2*logPortable(s)) / s)
+		f := math.Sqrt(float64(-2*detmath.Log(s)) / s)
 		return u * f, v * f
 	}
 }

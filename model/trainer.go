@@ -9,6 +9,7 @@ import (
 
 	"onebp/data"
 	"onebp/data/prng"
+	"onebp/model/detmath"
 	"onebp/model/f32"
 )
 
@@ -246,10 +247,10 @@ func (t *Trainer) forwardRows(w, lo, hi int) {
 		}
 		z := 0.0
 		for j := range s {
-			s[j] = expPortable(s[j] - top)
+			s[j] = detmath.Exp(s[j] - top)
 			z += s[j]
 		}
-		t.rowLoss[r] = top + logPortable(z) - float64(dots[0])*invTau
+		t.rowLoss[r] = top + detmath.Log(z) - float64(dots[0])*invTau
 		for j := range s {
 			g := s[j] / z
 			if j == 0 {

@@ -1,24 +1,26 @@
-package model
+// Package detmath holds exp and log computed the same way on every
+// platform, so that losses, softmax weights and ranking discounts are
+// bit-identical across machines.
+//
+// math.Exp on amd64 uses FMA when the CPU has it, and the Go compiler may
+// fuse x*y+z elsewhere, so results would otherwise differ in the last bits
+// between machines. Every product here is rounded explicitly
+// (float64(x*y)), which forbids fusion. Both functions are accurate to a
+// few ulp (checked against the math package in the tests), far more than
+// the float32 gradients they feed need.
+package detmath
 
 import "math"
-
-// expPortable and logPortable are exp and log computed the same way on
-// every platform. math.Exp on amd64 uses FMA when the CPU has it, and the
-// Go compiler may fuse x*y+z elsewhere, so the loss and the softmax would
-// otherwise differ in the last bits between machines. Every product below
-// is rounded explicitly (float64(x*y)), which forbids fusion. They are
-// accurate to a few ulp (checked against the math package in the tests),
-// far more than the float32 gradients they feed need.
 
 const (
 	ln2Hi = 6.93147180369123816490e-01 // high bits of ln 2; k*ln2Hi is exact
 	ln2Lo = 1.90821492927058770002e-10 // ln 2 - ln2Hi
 )
 
-// expPortable returns e**x: x = (32m + j)*ln2/32 + r with |r| <= ln2/64,
+// Exp returns e**x: x = (32m + j)*ln2/32 + r with |r| <= ln2/64,
 // e**x = 2**m * 2**(j/32) * e**r, e**r by its Taylor series to degree 6
 // (error below 2e-18 on that range).
-func expPortable(x float64) float64 {
+func Exp(x float64) float64 {
 	switch {
 	case math.IsNaN(x) || x > 709.78:
 		return x * math.Inf(1) // NaN stays NaN, large x overflows
@@ -63,10 +65,10 @@ var exp2Fraction = func() (t [32]float64) {
 	return t
 }()
 
-// logPortable returns the natural logarithm of x > 0: x = f * 2**e with f in
+// Log returns the natural logarithm of x > 0: x = f * 2**e with f in
 // [sqrt(1/2), sqrt(2)), log f = 2 atanh(s) for s = (f-1)/(f+1), |s| < 0.172,
 // by its series to s**23.
-func logPortable(x float64) float64 {
+func Log(x float64) float64 {
 	switch {
 	case math.IsNaN(x) || x < 0:
 		return math.NaN()
