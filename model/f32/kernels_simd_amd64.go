@@ -37,12 +37,21 @@ func init() {
 	active = avx2
 }
 
-// reduce8 adds the lanes of a in Dot's tree:
-// ((l0+l4) + (l1+l5)) + ((l2+l6) + (l3+l7)).
+// The lanes of an accumulator are added in Dot's tree,
+// ((l0+l1) + (l2+l3)) + ((l4+l5) + (l6+l7)), which is what two rounds of
+// VHADDPS and an add of the two 128-bit halves compute; fed with four
+// accumulators, that sequence reduces all four at once.
+
 func reduce8(a archsimd.Float32x8) float32 {
-	h := a.GetLo().Add(a.GetHi())
-	h = h.AddPairs(h)
-	return h.AddPairs(h).GetElem(0)
+	h := a.AddPairsGrouped(a)
+	h = h.AddPairsGrouped(h)
+	return h.GetLo().Add(h.GetHi()).GetElem(0)
+}
+
+// reduce4x8 returns the four sums of a, b, c, d.
+func reduce4x8(a, b, c, d archsimd.Float32x8) archsimd.Float32x4 {
+	h := a.AddPairsGrouped(b).AddPairsGrouped(c.AddPairsGrouped(d))
+	return h.GetLo().Add(h.GetHi())
 }
 
 func dotAVX2(x, y []float32) float32 {
@@ -60,32 +69,37 @@ func dotAVX2(x, y []float32) float32 {
 	return s
 }
 
-// dotsAVX2 runs two rows at once so two addition chains overlap.
+// dotsAVX2 runs four rows at once, so four addition chains overlap and one
+// reduction serves them all.
 func dotsAVX2(x, table []float32, rows []int32, out []float32) {
 	dim := len(x)
 	out = out[:len(rows)]
+	row := func(j int) []float32 { r := int(rows[j]); return table[r*dim : r*dim+dim][:dim] }
 	n8 := dim - dim%8
 	j := 0
-	for ; j+2 <= len(rows); j += 2 {
-		a := table[int(rows[j])*dim : int(rows[j])*dim+dim][:dim]
-		b := table[int(rows[j+1])*dim : int(rows[j+1])*dim+dim][:dim]
-		var accA, accB archsimd.Float32x8
+	for ; j+4 <= len(rows); j += 4 {
+		a, b, c, d := row(j), row(j+1), row(j+2), row(j+3)
+		var sa, sb, sc, sd archsimd.Float32x8
 		for i := 0; i < n8; i += 8 {
 			xv := archsimd.LoadFloat32x8Slice(x[i:])
-			accA = accA.Add(xv.Mul(archsimd.LoadFloat32x8Slice(a[i:])))
-			accB = accB.Add(xv.Mul(archsimd.LoadFloat32x8Slice(b[i:])))
+			sa = sa.Add(xv.Mul(archsimd.LoadFloat32x8Slice(a[i:])))
+			sb = sb.Add(xv.Mul(archsimd.LoadFloat32x8Slice(b[i:])))
+			sc = sc.Add(xv.Mul(archsimd.LoadFloat32x8Slice(c[i:])))
+			sd = sd.Add(xv.Mul(archsimd.LoadFloat32x8Slice(d[i:])))
 		}
-		sa, sb := reduce8(accA), reduce8(accB)
-		archsimd.ClearAVXUpperBits()
-		for i := n8; i < dim; i++ {
-			sa += float32(x[i] * a[i])
-			sb += float32(x[i] * b[i])
-		}
-		out[j], out[j+1] = sa, sb
+		reduce4x8(sa, sb, sc, sd).StoreSlice(out[j:])
 	}
-	if j < len(rows) {
-		r := int(rows[j])
-		out[j] = dotAVX2(x, table[r*dim:r*dim+dim])
+	archsimd.ClearAVXUpperBits()
+	if n8 < dim {
+		for k := range j {
+			r := row(k)
+			for i := n8; i < dim; i++ {
+				out[k] += float32(x[i] * r[i])
+			}
+		}
+	}
+	for ; j < len(rows); j++ {
+		out[j] = dotAVX2(x, row(j))
 	}
 }
 

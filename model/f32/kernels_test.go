@@ -57,8 +57,7 @@ func dotLanes(x, y []float32) float32 {
 	for i := 0; i < n8; i++ {
 		lane[i%8] += float32(x[i] * y[i])
 	}
-	h0, h1, h2, h3 := lane[0]+lane[4], lane[1]+lane[5], lane[2]+lane[6], lane[3]+lane[7]
-	s := (h0 + h1) + (h2 + h3)
+	s := ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]))
 	for i := n8; i < len(x); i++ {
 		s += float32(x[i] * y[i])
 	}

@@ -20,7 +20,7 @@ func dotPortable(x, y []float32) float32 {
 		l6 += float32(xs[6] * ys[6])
 		l7 += float32(xs[7] * ys[7])
 	}
-	s := ((l0 + l4) + (l1 + l5)) + ((l2 + l6) + (l3 + l7))
+	s := ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7))
 	y = y[i:len(x)]
 	for k, xk := range x[i:] {
 		s += float32(xk * y[k])
