@@ -1,0 +1,267 @@
+package eval
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"onebp/data"
+	"onebp/model"
+	"onebp/model/detmath"
+	"onebp/model/f32"
+)
+
+// blockUsers is how many users are scored in one call of the scoring
+// kernel; memory is workers x blockUsers x items scores.
+const blockUsers = 96
+
+// An Evaluator ranks items for the test users of one dataset. It keeps its
+// buffers between evaluations; it is not safe for concurrent use.
+type Evaluator struct {
+	train, test data.CSR
+	items       int
+	users       []int32 // users with at least one test item, ascending
+	ks          []int
+	kmax        int
+	workers     int
+	discount    []float64 // discount[r] = 1/log2(r+2), the gain of rank r+1
+	panel       f32.Panel
+	scratch     []*workerScratch
+}
+
+type workerScratch struct {
+	block  []float32 // blockUsers user rows
+	scores []float32 // blockUsers x items
+	top    topK
+	isTest []bool // by item, set for the current user's test items
+}
+
+// Result is one evaluation: the mean metrics and every test user's own.
+type Result struct {
+	Metrics
+	// Users are the evaluated users (at least one test item), ascending;
+	// PerUser[u*len(Values)+m] is user Users[u]'s value of metric m.
+	Users   []int32
+	PerUser []float64
+}
+
+// New prepares an evaluator for d with cut-offs ks (DefaultKs when nil)
+// and the given number of worker goroutines (at least 1).
+func New(d *data.Dataset, ks []int, workers int) (*Evaluator, error) {
+	if ks == nil {
+		ks = DefaultKs
+	}
+	ks = slices.Clone(ks)
+	slices.Sort(ks)
+	if len(ks) == 0 || ks[0] < 1 {
+		return nil, fmt.Errorf("eval: cut-offs %v: want positive integers", ks)
+	}
+	e := &Evaluator{train: d.Train, test: d.Test, items: d.Items, ks: slices.Compact(ks), workers: max(1, workers)}
+	e.kmax = e.ks[len(e.ks)-1]
+	for u := range d.Test.Rows() {
+		if len(d.Test.Row(u)) > 0 {
+			e.users = append(e.users, int32(u))
+		}
+	}
+	e.discount = make([]float64, e.kmax)
+	for r := range e.discount {
+		e.discount[r] = math.Ln2 / detmath.Log(float64(r+2))
+	}
+	return e, nil
+}
+
+// Users returns the number of users evaluated (those with a test item).
+func (e *Evaluator) Users() int { return len(e.users) }
+
+// Evaluate ranks every item for every test user with the given tables and
+// returns the metrics. The means are summed in user order, so they are
+// bit-identical for any number of workers.
+func (e *Evaluator) Evaluate(users, items model.Table) (Result, error) {
+	if users.Dim != items.Dim || items.Rows != e.items || users.Rows < e.test.Rows() {
+		return Result{}, fmt.Errorf("eval: tables %dx%d and %dx%d do not fit the dataset (%d users, %d items)",
+			users.Rows, users.Dim, items.Rows, items.Dim, e.test.Rows(), e.items)
+	}
+	for name, t := range map[string]model.Table{"user": users, "item": items} {
+		for i, x := range t.Data {
+			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+				return Result{}, fmt.Errorf("eval: %s %d's embedding holds %v", name, i/t.Dim, x)
+			}
+		}
+	}
+	f32.PackItems(&e.panel, items.Data, items.Rows, items.Dim)
+	nm := len(metricNames) * len(e.ks)
+	res := Result{
+		Metrics: Metrics{Ks: e.ks, Values: make([]float64, nm)},
+		Users:   e.users,
+		PerUser: make([]float64, len(e.users)*nm),
+	}
+	blocks := (len(e.users) + blockUsers - 1) / blockUsers
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range min(e.workers, blocks) {
+		if w >= len(e.scratch) {
+			e.scratch = append(e.scratch, &workerScratch{})
+		}
+		s := e.scratch[w]
+		s.prepare(e, users.Dim)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := int(next.Add(1) - 1); b < blocks; b = int(next.Add(1) - 1) {
+				e.evaluateBlock(s, users, b*blockUsers, min((b+1)*blockUsers, len(e.users)), res.PerUser)
+			}
+		}()
+	}
+	wg.Wait()
+	for u := range e.users {
+		for m, v := range res.PerUser[u*nm : (u+1)*nm] {
+			res.Values[m] += v
+		}
+	}
+	for m := range res.Values {
+		res.Values[m] /= float64(len(e.users))
+	}
+	return res, nil
+}
+
+func (s *workerScratch) prepare(e *Evaluator, dim int) {
+	if len(s.block) != blockUsers*dim {
+		s.block = make([]float32, blockUsers*dim)
+	}
+	if len(s.scores) != blockUsers*e.items {
+		s.scores = make([]float32, blockUsers*e.items)
+		s.isTest = make([]bool, e.items)
+	}
+	s.top.reset(e.kmax)
+}
+
+// evaluateBlock scores users[lo:hi] (indices into e.users) against all
+// items and writes their metrics into perUser.
+func (e *Evaluator) evaluateBlock(s *workerScratch, users model.Table, lo, hi int, perUser []float64) {
+	dim, n := users.Dim, e.items
+	for j, u := range e.users[lo:hi] {
+		copy(s.block[j*dim:(j+1)*dim], users.Row(int(u)))
+	}
+	scores := s.scores[:(hi-lo)*n]
+	f32.Scores(s.block[:(hi-lo)*dim], &e.panel, scores)
+	nm := len(metricNames) * len(e.ks)
+	for j, u := range e.users[lo:hi] {
+		s.top.rank(scores[j*n:(j+1)*n], e.train.Row(int(u)))
+		e.userMetrics(s, e.test.Row(int(u)), perUser[(lo+j)*nm:(lo+j+1)*nm])
+	}
+}
+
+// userMetrics computes one user's metrics from its ranked list.
+func (e *Evaluator) userMetrics(s *workerScratch, test []int32, out []float64) {
+	for _, i := range test {
+		s.isTest[i] = true
+	}
+	T := float64(len(test))
+	nk := len(e.ks)
+	hits, dcg, idcg, k := 0, 0.0, 0.0, 0
+	for r := 0; r < e.kmax; r++ {
+		if r < len(s.top.ranked) && s.isTest[s.top.ranked[r].item] {
+			hits++
+			dcg += e.discount[r]
+		}
+		if r < len(test) {
+			idcg += e.discount[r]
+		}
+		if r+1 == e.ks[k] {
+			K := float64(e.ks[k])
+			out[0*nk+k] = float64(hits) / K
+			out[1*nk+k] = float64(hits) / T
+			out[2*nk+k] = 2 * float64(hits) / (T + K)
+			out[3*nk+k] = dcg / idcg
+			k++
+		}
+	}
+	for _, i := range test {
+		s.isTest[i] = false
+	}
+}
+
+// A candidate is an item and its score.
+type candidate struct {
+	score float32
+	item  int32
+}
+
+// better reports whether a ranks above b: higher score, then lower item id.
+func better(a, b candidate) bool {
+	return a.score > b.score || a.score == b.score && a.item < b.item
+}
+
+// topK selects the k best candidates with a bounded heap whose root is the
+// worst one kept, then sorts them best first into ranked.
+type topK struct {
+	k      int
+	heap   []candidate
+	ranked []candidate
+}
+
+func (t *topK) reset(k int) {
+	t.k = k
+	t.heap = make([]candidate, 0, k)
+	t.ranked = make([]candidate, 0, k)
+}
+
+// rank selects the top k of scores, skipping the sorted excluded items.
+func (t *topK) rank(scores []float32, excluded []int32) {
+	h := t.heap[:0]
+	next := 0 // the next excluded item is excluded[next]
+	for i, s := range scores {
+		if next < len(excluded) && excluded[next] == int32(i) {
+			next++
+			continue
+		}
+		c := candidate{s, int32(i)}
+		if len(h) < t.k {
+			h = append(h, c)
+			siftUp(h, len(h)-1)
+		} else if better(c, h[0]) {
+			h[0] = c
+			siftDown(h, 0)
+		}
+	}
+	t.heap = h
+	t.ranked = append(t.ranked[:0], h...)
+	slices.SortFunc(t.ranked, func(a, b candidate) int {
+		if better(a, b) {
+			return -1
+		}
+		return 1 // candidates are distinct items: never equal
+	})
+}
+
+// The heap is ordered so that h[0] is the worst: a parent is never better
+// than its children.
+func siftUp(h []candidate, i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !better(h[p], h[i]) {
+			return
+		}
+		h[p], h[i] = h[i], h[p]
+		i = p
+	}
+}
+
+func siftDown(h []candidate, i int) {
+	for {
+		worst, l, r := i, 2*i+1, 2*i+2
+		if l < len(h) && better(h[worst], h[l]) {
+			worst = l
+		}
+		if r < len(h) && better(h[worst], h[r]) {
+			worst = r
+		}
+		if worst == i {
+			return
+		}
+		h[i], h[worst] = h[worst], h[i]
+		i = worst
+	}
+}
