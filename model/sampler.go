@@ -16,10 +16,11 @@ import (
 // It draws the k-th item of the complement directly, by a binary search in
 // the user's sorted training row, so it needs no per-user candidate lists
 // and never loops on a dense user; only repeats within the row are redrawn.
+// (Rejection with a per-user hash set and branch-free searches measured no
+// faster: the cost is the cache misses on the user's row.)
 type sampler struct {
 	train data.CSR
 	items int
-	n     int
 }
 
 func newSampler(train data.CSR, items, n int) (*sampler, error) {
@@ -28,10 +29,11 @@ func newSampler(train data.CSR, items, n int) (*sampler, error) {
 			return nil, fmt.Errorf("user %d has %d training items of %d: fewer than %d negatives left to sample", u, len(row), items, n)
 		}
 	}
-	return &sampler{train: train, items: items, n: n}, nil
+	return &sampler{train: train, items: items}, nil
 }
 
-// sample fills out (length n) with the negatives of user u, drawn from src.
+// sample fills out with the negatives of user u, drawn from src in order,
+// each uniform over the items not yet excluded.
 func (s *sampler) sample(src *rand.PCG, u int32, out []int32) {
 	row := s.train.Row(int(u))
 	free := uint64(s.items - len(row))
@@ -49,20 +51,16 @@ func (s *sampler) sample(src *rand.PCG, u int32, out []int32) {
 // kthMissing returns the k-th (from 0) non-negative integer that is not in
 // the sorted, duplicate-free row. row[j]-j counts the integers missing
 // below row[j], so the answer is k plus the number of row entries whose
-// count is at most k.
+// count is at most k (they form a prefix of the row).
 func kthMissing(row []int32, k int32) int32 {
-	// Branch-free binary search for the number of j with row[j]-j <= k
-	// (they form a prefix): the random k would defeat branch prediction.
-	base, n := 0, len(row)
-	for n > 1 {
-		half := n / 2
-		if row[base+half-1]-int32(base+half-1) <= k {
-			base += half
+	lo, hi := 0, len(row)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if row[mid]-int32(mid) > k {
+			hi = mid
+		} else {
+			lo = mid + 1
 		}
-		n -= half
 	}
-	if n == 1 && row[base]-int32(base) <= k {
-		base++
-	}
-	return k + int32(base)
+	return k + int32(lo)
 }

@@ -60,3 +60,22 @@ func TestSamplerDistribution(t *testing.T) {
 		t.Errorf("too few negatives: %v", err)
 	}
 }
+
+// TestSamplerDenseUser: a user with exactly as many free items as
+// negatives always gets all of them.
+func TestSamplerDenseUser(t *testing.T) {
+	train := data.CSR{Offsets: []int{0, 7}, Items: []int32{0, 1, 2, 4, 5, 7, 9}}
+	s, err := newSampler(train, 10, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := prng.New(2, prng.ForNegatives)
+	out := make([]int32, 3)
+	for range 300 {
+		s.sample(src, 0, out)
+		slices.Sort(out)
+		if !slices.Equal(out, []int32{3, 6, 8}) {
+			t.Fatalf("user with 3 free items drew %v", out)
+		}
+	}
+}

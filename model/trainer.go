@@ -226,12 +226,15 @@ func (t *Trainer) trainBatch() (float64, error) {
 // the softmax of s_j = e_u.v_j/tau, dL/ds_0 = (p_0-1)/B and dL/ds_j = p_j/B;
 // coef holds dL/ds_j/tau, the factor of e_u in dL/dv_j and of v_j in dL/de_u.
 // The softmax runs in float64 with the portable exp and log; dividing by
-// tau and B is done as multiplying by their float64 reciprocals.
+// tau, B and the softmax's sum is done as multiplying by their float64
+// reciprocals.
 func (t *Trainer) forwardRows(w, lo, hi int) {
 	k := 1 + t.cfg.Negatives
 	invTau := 1 / t.cfg.Temperature
 	scale := invTau / float64(t.cfg.Batch) // of dL/ds, into coef
 	src, s, dots := t.srcs[w], t.scores[w], t.dots[w]
+	// Sample every row first, so that the scoring below has only
+	// independent memory loads to wait for.
 	for r := lo; r < hi; r++ {
 		u, pos := int32(t.rows[r]>>32), int32(uint32(t.rows[r]))
 		t.rowUser[r] = u
@@ -239,7 +242,9 @@ func (t *Trainer) forwardRows(w, lo, hi int) {
 		cand[0] = pos
 		prng.Reseed(src, t.cfg.Seed, prng.ForNegatives, uint64(t.epoch), uint64(t.batch*t.cfg.Batch+r))
 		t.sampler.sample(src, u, cand[1:])
-		f32.Dots(t.Users.Row(int(u)), t.Items.Data, cand, dots)
+	}
+	for r := lo; r < hi; r++ {
+		f32.Dots(t.Users.Row(int(t.rowUser[r])), t.Items.Data, t.cand[r*k:(r+1)*k], dots)
 		top := math.Inf(-1)
 		for j, d := range dots {
 			s[j] = float64(d) * invTau
@@ -251,8 +256,9 @@ func (t *Trainer) forwardRows(w, lo, hi int) {
 			z += s[j]
 		}
 		t.rowLoss[r] = top + detmath.Log(z) - float64(dots[0])*invTau
+		invZ := 1 / z
 		for j := range s {
-			g := s[j] / z
+			g := s[j] * invZ
 			if j == 0 {
 				g -= 1
 			}

@@ -1,0 +1,91 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+
+	"onebp/data"
+	"onebp/model"
+)
+
+// benchData loads each dataset once per test binary: the real one from
+// ONEBP_DATA, or its synthetic twin when absent, whose benchmark names end
+// in "-synthetic".
+var benchData = struct {
+	sync.Mutex
+	m map[string]*data.Dataset
+}{m: map[string]*data.Dataset{}}
+
+func loadBench(b *testing.B, name string) (*data.Dataset, string) {
+	benchData.Lock()
+	defer benchData.Unlock()
+	if d, ok := benchData.m[name]; ok {
+		return d, benchLabel(name, d)
+	}
+	d, _, err := data.LoadOrTwin(os.Getenv("ONEBP_DATA"), name, data.DefaultSplitSeed)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchData.m[name] = d
+	return d, benchLabel(name, d)
+}
+
+func benchLabel(name string, d *data.Dataset) string {
+	if d.Name != name {
+		return name + "-synthetic"
+	}
+	return name
+}
+
+// epochDims are the dims BenchmarkEpoch runs: the paper's for the
+// MovieLens sets; 64 for the LightGCN sets, whose paper dims (1024, 2048)
+// take minutes per epoch here and run only with ONEBP_LONG=1.
+func epochDims(name string) []int {
+	h, _ := PresetFor(name, PresetPaper)
+	switch name {
+	case "gowalla", "yelp2018", "amazon-book":
+		if os.Getenv("ONEBP_LONG") == "1" {
+			return []int{64, h.Config.Dim}
+		}
+		return []int{64}
+	}
+	return []int{h.Config.Dim}
+}
+
+// BenchmarkEpoch times one training epoch at SPEC's hyper-parameters.
+func BenchmarkEpoch(b *testing.B) {
+	for _, name := range []string{"ml-100k", "ml-1m", "gowalla", "yelp2018", "amazon-book"} {
+		for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
+			for _, dim := range epochDims(name) {
+				b.Run(fmt.Sprintf("dataset=%s/strategy=%v/dim=%d", name, s, dim), func(b *testing.B) {
+					d, label := loadBench(b, name)
+					if label != name {
+						b.Logf("%s is not in ONEBP_DATA: its synthetic twin runs", name)
+					}
+					h, _ := PresetFor(name, PresetPaper)
+					cfg := h.Config
+					cfg.Strategy, cfg.Dim = s, dim
+					tr, err := model.NewTrainer(d, cfg)
+					if err != nil {
+						b.Fatal(err)
+					}
+					defer tr.Close()
+					b.ReportAllocs()
+					samples := 0
+					for b.Loop() {
+						st, err := tr.Epoch(context.Background())
+						if err != nil {
+							b.Fatal(err)
+						}
+						samples += st.Samples
+					}
+					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(samples), "ns/sample")
+					b.ReportMetric(float64(tr.StateBytes().Total()), "state_bytes")
+				})
+			}
+		}
+	}
+}
