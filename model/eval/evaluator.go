@@ -13,9 +13,14 @@ import (
 	"onebp/model/f32"
 )
 
-// blockUsers is how many users are scored in one call of the scoring
-// kernel; memory is workers x blockUsers x items scores.
-const blockUsers = 96
+// Users are evaluated in blocks of blockUsers, and each block is scored
+// against chunkItems items at a time, so that the tile of scores stays in
+// the L2 cache while its top K are selected. Memory is workers x block x
+// chunk scores, never users x items.
+const (
+	blockUsers = 96
+	chunkItems = 512 // a multiple of f32.ScoresAlign
+)
 
 // An Evaluator ranks items for the test users of one dataset. It keeps its
 // buffers between evaluations; it is not safe for concurrent use.
@@ -27,15 +32,17 @@ type Evaluator struct {
 	kmax        int
 	workers     int
 	discount    []float64 // discount[r] = 1/log2(r+2), the gain of rank r+1
+	chunk       int       // items scored at a time (tests make it small)
 	panel       f32.Panel
 	scratch     []*workerScratch
 }
 
 type workerScratch struct {
 	block  []float32 // blockUsers user rows
-	scores []float32 // blockUsers x items
-	top    topK
-	isTest []bool // by item, set for the current user's test items
+	tile   []float32 // blockUsers x chunk scores
+	top    [blockUsers]topK
+	next   [blockUsers]int // the next training item to mask, per user
+	isTest []bool          // by item, set for the current user's test items
 }
 
 // Result is one evaluation: the mean metrics and every test user's own.
@@ -58,7 +65,7 @@ func New(d *data.Dataset, ks []int, workers int) (*Evaluator, error) {
 	if len(ks) == 0 || ks[0] < 1 {
 		return nil, fmt.Errorf("eval: cut-offs %v: want positive integers", ks)
 	}
-	e := &Evaluator{train: d.Train, test: d.Test, items: d.Items, ks: slices.Compact(ks), workers: max(1, workers)}
+	e := &Evaluator{train: d.Train, test: d.Test, items: d.Items, ks: slices.Compact(ks), workers: max(1, workers), chunk: chunkItems}
 	e.kmax = e.ks[len(e.ks)-1]
 	for u := range d.Test.Rows() {
 		if len(d.Test.Row(u)) > 0 {
@@ -130,31 +137,53 @@ func (s *workerScratch) prepare(e *Evaluator, dim int) {
 	if len(s.block) != blockUsers*dim {
 		s.block = make([]float32, blockUsers*dim)
 	}
-	if len(s.scores) != blockUsers*e.items {
-		s.scores = make([]float32, blockUsers*e.items)
+	if len(s.tile) != blockUsers*e.chunk {
+		s.tile = make([]float32, blockUsers*e.chunk)
+	}
+	if len(s.isTest) != e.items {
 		s.isTest = make([]bool, e.items)
 	}
-	s.top.reset(e.kmax)
+	for j := range s.top {
+		s.top[j].reset(e.kmax)
+	}
 }
 
 // evaluateBlock scores users[lo:hi] (indices into e.users) against all
-// items and writes their metrics into perUser.
+// items, chunk by chunk, and writes their metrics into perUser. Training
+// items are masked to -Inf in each tile before selection, which skips them
+// (tables are finite; a product overflowing to -Inf would rank last anyway).
 func (e *Evaluator) evaluateBlock(s *workerScratch, users model.Table, lo, hi int, perUser []float64) {
-	dim, n := users.Dim, e.items
-	for j, u := range e.users[lo:hi] {
+	dim, nb := users.Dim, hi-lo
+	block := e.users[lo:hi]
+	for j, u := range block {
 		copy(s.block[j*dim:(j+1)*dim], users.Row(int(u)))
+		s.top[j].heap = s.top[j].heap[:0]
+		s.next[j] = 0
 	}
-	scores := s.scores[:(hi-lo)*n]
-	f32.Scores(s.block[:(hi-lo)*dim], &e.panel, scores)
+	for i0 := 0; i0 < e.items; i0 += e.chunk {
+		i1 := min(i0+e.chunk, e.items)
+		w := i1 - i0
+		tile := s.tile[:nb*w]
+		f32.Scores(s.block[:nb*dim], &e.panel, i0, i1, tile)
+		for j, u := range block {
+			scores := tile[j*w : (j+1)*w]
+			train := e.train.Row(int(u))
+			for s.next[j] < len(train) && int(train[s.next[j]]) < i1 {
+				scores[int(train[s.next[j]])-i0] = float32(math.Inf(-1))
+				s.next[j]++
+			}
+			s.top[j].add(scores, i0)
+		}
+	}
 	nm := len(metricNames) * len(e.ks)
-	for j, u := range e.users[lo:hi] {
-		s.top.rank(scores[j*n:(j+1)*n], e.train.Row(int(u)))
-		e.userMetrics(s, e.test.Row(int(u)), perUser[(lo+j)*nm:(lo+j+1)*nm])
+	for j, u := range block {
+		s.top[j].finish()
+		e.userMetrics(s, &s.top[j], e.test.Row(int(u)), perUser[(lo+j)*nm:(lo+j+1)*nm])
 	}
 }
 
 // userMetrics computes one user's metrics from its ranked list.
-func (e *Evaluator) userMetrics(s *workerScratch, test []int32, out []float64) {
+func (e *Evaluator) userMetrics(s *workerScratch, top *topK, test []int32, out []float64) {
 	for _, i := range test {
 		s.isTest[i] = true
 	}
@@ -162,7 +191,7 @@ func (e *Evaluator) userMetrics(s *workerScratch, test []int32, out []float64) {
 	nk := len(e.ks)
 	hits, dcg, idcg, k := 0, 0.0, 0.0, 0
 	for r := 0; r < e.kmax; r++ {
-		if r < len(s.top.ranked) && s.isTest[s.top.ranked[r].item] {
+		if r < len(top.ranked) && s.isTest[top.ranked[r].item] {
 			hits++
 			dcg += e.discount[r]
 		}
@@ -208,26 +237,36 @@ func (t *topK) reset(k int) {
 	t.ranked = make([]candidate, 0, k)
 }
 
-// rank selects the top k of scores, skipping the sorted excluded items.
-func (t *topK) rank(scores []float32, excluded []int32) {
-	h := t.heap[:0]
-	next := 0 // the next excluded item is excluded[next]
-	for i, s := range scores {
-		if next < len(excluded) && excluded[next] == int32(i) {
-			next++
-			continue
-		}
-		c := candidate{s, int32(i)}
-		if len(h) < t.k {
-			h = append(h, c)
+// add offers the scores of items i0, i0+1, ... (masked ones -Inf), in
+// increasing item order across calls: once the heap is full, an item only
+// enters with a score above the worst kept, as an equal score comes with a
+// higher id and ranks below it.
+func (t *topK) add(scores []float32, i0 int) {
+	h := t.heap
+	negInf := float32(math.Inf(-1))
+	i := 0
+	for ; len(h) < t.k && i < len(scores); i++ {
+		if s := scores[i]; s != negInf {
+			h = append(h, candidate{s, int32(i0 + i)})
 			siftUp(h, len(h)-1)
-		} else if better(c, h[0]) {
-			h[0] = c
-			siftDown(h, 0)
+		}
+	}
+	if len(h) == t.k {
+		worst := h[0].score
+		for ; i < len(scores); i++ {
+			if s := scores[i]; s > worst {
+				h[0] = candidate{s, int32(i0 + i)}
+				siftDown(h, 0)
+				worst = h[0].score
+			}
 		}
 	}
 	t.heap = h
-	t.ranked = append(t.ranked[:0], h...)
+}
+
+// finish sorts the kept candidates best first into ranked.
+func (t *topK) finish() {
+	t.ranked = append(t.ranked[:0], t.heap...)
 	slices.SortFunc(t.ranked, func(a, b candidate) int {
 		if better(a, b) {
 			return -1

@@ -117,7 +117,7 @@ func BenchmarkScores(b *testing.B) {
 			var panel Panel
 			PackItems(&panel, items, n, dim)
 			for b.Loop() {
-				Scores(users, &panel, out)
+				Scores(users, &panel, 0, n, out)
 			}
 			b.ReportMetric(float64(nu*n*dim)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")
 		})

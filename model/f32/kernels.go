@@ -19,7 +19,7 @@ type kernels struct {
 	adam      func(p, g, m, v []float32, s *AdamStep)
 	adamDecay func(p, m, v []float32, s *AdamStep)
 	packItems func(p *Panel, items []float32)
-	scores    func(users []float32, panel *Panel, out []float32)
+	scores    func(users []float32, panel *Panel, i0, i1 int, out []float32)
 }
 
 var portable = &kernels{

@@ -209,33 +209,43 @@ func packItemsAVX2(p *Panel, items []float32) {
 // within a chunk, 3 users times 16 items (two panels) accumulate in six
 // vectors over the columns, a broadcast user value times a panel column per
 // step, so that every output is one chain in plain index order.
-func scoresAVX2(users []float32, p *Panel, out []float32) {
-	dim, n := p.Dim, p.N
+func scoresAVX2(users []float32, p *Panel, i0, i1 int, out []float32) {
+	dim, w := p.Dim, i1-i0
 	nu := len(users) / dim
-	panels := (n + 7) / 8
 	user := func(u int) []float32 { return users[u*dim : u*dim+dim] }
 	panel := func(q int) [][8]float32 { return p.lanes[q*dim : q*dim+dim] }
+	// store writes panel q's scores for user u that exist (the last
+	// panel may be partial); i0 is a multiple of 16, so panels start at it.
+	store := func(u, q int, a archsimd.Float32x8) {
+		if j := q*8 - i0; j < w {
+			a.StoreSlicePart(out[u*w+j : (u+1)*w])
+		}
+	}
+	q0, q1 := i0/8, (i1+7)/8
 	chunk := max(2, (256<<10)/(dim*32)&^1) // panels per chunk, even
-	for q0 := 0; q0 < panels; q0 += chunk {
-		q1 := min(q0+chunk, panels)
+	for c0 := q0; c0 < q1; c0 += chunk {
+		c1 := min(c0+chunk, q1)
 		u := 0
 		for ; u+3 <= nu; u += 3 {
-			q := q0
-			for ; q+2 <= q1; q += 2 {
+			q := c0
+			for ; q+2 <= c1; q += 2 {
 				a0, a1, a2, b0, b1, b2 := scores3x16(user(u), user(u+1), user(u+2), panel(q), panel(q+1))
-				storeScores(out[u*n:u*n+n], q*8, a0, b0)
-				storeScores(out[(u+1)*n:(u+1)*n+n], q*8, a1, b1)
-				storeScores(out[(u+2)*n:(u+2)*n+n], q*8, a2, b2)
+				store(u, q, a0)
+				store(u, q+1, b0)
+				store(u+1, q, a1)
+				store(u+1, q+1, b1)
+				store(u+2, q, a2)
+				store(u+2, q+1, b2)
 			}
-			if q < q1 {
+			if q < c1 {
 				for du := range 3 {
-					scores1x8(user(u+du), panel(q)).StoreSlicePart(out[(u+du)*n+q*8 : (u+du+1)*n])
+					store(u+du, q, scores1x8(user(u+du), panel(q)))
 				}
 			}
 		}
 		for ; u < nu; u++ {
-			for q := q0; q < q1; q++ {
-				scores1x8(user(u), panel(q)).StoreSlicePart(out[u*n+q*8 : (u+1)*n])
+			for q := c0; q < c1; q++ {
+				store(u, q, scores1x8(user(u), panel(q)))
 			}
 		}
 	}
@@ -269,12 +279,4 @@ func scores1x8(x []float32, pa [][8]float32) (a archsimd.Float32x8) {
 		a = a.Add(archsimd.BroadcastFloat32x8(xk).Mul(archsimd.LoadFloat32x8(&pa[k])))
 	}
 	return a
-}
-
-// storeScores writes the 16 scores of items i..i+15 that exist.
-func storeScores(row []float32, i int, a, b archsimd.Float32x8) {
-	a.StoreSlicePart(row[i:])
-	if i+8 < len(row) {
-		b.StoreSlicePart(row[i+8:])
-	}
 }

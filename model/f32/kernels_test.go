@@ -249,14 +249,15 @@ func TestAdamHandComputed(t *testing.T) {
 }
 
 // scoresNaive is Scores' doc comment, literally.
-func scoresNaive(users, items []float32, n, dim int, out []float32) {
+func scoresNaive(users, items []float32, i0, i1, dim int, out []float32) {
+	w := i1 - i0
 	for u := range len(users) / dim {
-		for i := range n {
+		for i := i0; i < i1; i++ {
 			var s float32
 			for k := range dim {
 				s += float32(users[u*dim+k] * items[i*dim+k])
 			}
-			out[u*n+i] = s
+			out[u*w+i-i0] = s
 		}
 	}
 }
@@ -270,14 +271,20 @@ func TestScores(t *testing.T) {
 				for _, n := range []int{0, 1, 2, 7, 8, 9, 15, 16, 17, 33, 100} {
 					users, items := randomSlice(r, nu*dim), randomSlice(r, n*dim)
 					PackItems(&panel, items, n, dim)
-					out, whole := guarded(make([]float32, nu*n))
-					Scores(users, &panel, out)
-					checkGuards(t, whole, nu*n)
-					want := make([]float32, nu*n)
-					scoresNaive(users, items, n, dim, want)
-					for k := range want {
-						if out[k] != want[k] {
-							t.Fatalf("dim=%d users=%d items=%d: out[%d] = %v, the naive loop gives %v", dim, nu, n, k, out[k], want[k])
+					for _, span := range [][2]int{{0, n}, {16, n}, {0, n / 2}, {32, 32 + n%7}} {
+						i0, i1 := span[0], span[1]
+						if i1 > n || i0 > i1 {
+							continue
+						}
+						out, whole := guarded(make([]float32, nu*(i1-i0)))
+						Scores(users, &panel, i0, i1, out)
+						checkGuards(t, whole, nu*(i1-i0))
+						want := make([]float32, nu*(i1-i0))
+						scoresNaive(users, items, i0, i1, dim, want)
+						for k := range want {
+							if out[k] != want[k] {
+								t.Fatalf("dim=%d users=%d items=[%d,%d) of %d: out[%d] = %v, the naive loop gives %v", dim, nu, i0, i1, n, k, out[k], want[k])
+							}
 						}
 					}
 				}
@@ -295,9 +302,9 @@ func TestScoresLargeChunks(t *testing.T) {
 		var panel Panel
 		PackItems(&panel, items, n, dim)
 		out := make([]float32, nu*n)
-		Scores(users, &panel, out)
+		Scores(users, &panel, 0, n, out)
 		want := make([]float32, nu*n)
-		scoresNaive(users, items, n, dim, want)
+		scoresNaive(users, items, 0, n, dim, want)
 		for k := range want {
 			if out[k] != want[k] {
 				t.Fatalf("out[%d] = %v, want %v", k, out[k], want[k])
@@ -319,7 +326,8 @@ func TestLengthMismatchPanics(t *testing.T) {
 		"Adam":      func() { Adam(three, two, three, three, &s) },
 		"AdamDecay": func() { AdamDecay(three, three, two, &s) },
 		"PackItems": func() { PackItems(&panel, three, 2, 3) },
-		"Scores":    func() { Scores(make([]float32, 6), &panel, three) },
+		"Scores":    func() { Scores(make([]float32, 6), &panel, 0, 2, three) },
+		"Scores i0": func() { Scores(make([]float32, 6), &panel, 1, 2, two) },
 	} {
 		func() {
 			defer func() {

@@ -20,30 +20,35 @@ func PackItems(p *Panel, items []float32, n, dim int) {
 	active.packItems(p, items)
 }
 
+// ScoresAlign is what the first item of a Scores call must be a multiple
+// of.
+const ScoresAlign = 16
+
 // Scores sets out to the scores of users (row-major, Dim columns) against
-// every item of the panel, out[u*N+i] being user u's score for item i,
-// summed in plain index order:
+// the items [i0, i1) of the panel, out[u*w+i-i0] (w = i1-i0) being user u's
+// score for item i, summed in plain index order:
 //
 //	for u := range len(users) / dim {
-//		for i := range n {
+//		for i := i0; i < i1; i++ {
 //			var s float32
 //			for k := range dim {
 //				s += float32(users[u*dim+k] * items[i*dim+k])
 //			}
-//			out[u*n+i] = s
+//			out[u*w+i-i0] = s
 //		}
 //	}
 //
 // Each output is one chain of additions; the kernels gain their speed by
-// computing a block of users times a block of items at once.
-func Scores(users []float32, p *Panel, out []float32) {
+// computing a block of users times a block of items at once. i0 must be a
+// multiple of ScoresAlign.
+func Scores(users []float32, p *Panel, i0, i1 int, out []float32) {
 	if p.packer != active {
 		panic("model: f32: panel packed by another implementation")
 	}
-	if len(users)%p.Dim != 0 || len(out) != len(users)/p.Dim*p.N {
+	if i0 < 0 || i0%ScoresAlign != 0 || i1 < i0 || i1 > p.N || len(users)%p.Dim != 0 || len(out) != len(users)/p.Dim*(i1-i0) {
 		panic(errLength)
 	}
-	active.scores(users, p, out)
+	active.scores(users, p, i0, i1, out)
 }
 
 func packItemsPortable(p *Panel, items []float32) { p.rows = items }
@@ -51,35 +56,37 @@ func packItemsPortable(p *Panel, items []float32) { p.rows = items }
 // scoresPortable works through the items in chunks that stay in the L2
 // cache; within a chunk, 3 users times 2 items accumulate in 6 registers
 // over the columns, then the edges take the same plain loop.
-func scoresPortable(users []float32, p *Panel, out []float32) {
-	dim, n := p.Dim, p.N
+func scoresPortable(users []float32, p *Panel, i0, i1 int, out []float32) {
+	dim, w := p.Dim, i1-i0
 	nu := len(users) / dim
 	user := func(u int) []float32 { return users[u*dim : u*dim+dim] }
 	item := func(i int) []float32 { return p.rows[i*dim : i*dim+dim] }
 	chunk := max(2, (128<<10)/(dim*4)&^1) // items per chunk, even
-	for i0 := 0; i0 < n; i0 += chunk {
-		i1 := min(i0+chunk, n)
+	for c0 := i0; c0 < i1; c0 += chunk {
+		c1 := min(c0+chunk, i1)
 		u := 0
 		for ; u+3 <= nu; u += 3 {
-			o0 := out[u*n : u*n+n]
-			o1 := out[(u+1)*n : (u+1)*n+n]
-			o2 := out[(u+2)*n : (u+2)*n+n]
-			i := i0
-			for ; i+2 <= i1; i += 2 {
+			// Output rows, indexed by item minus i0.
+			o0 := out[u*w : (u+1)*w]
+			o1 := out[(u+1)*w : (u+2)*w]
+			o2 := out[(u+2)*w : (u+3)*w]
+			i := c0
+			for ; i+2 <= c1; i += 2 {
 				s := scores3x2(user(u), user(u+1), user(u+2), item(i), item(i+1))
-				o0[i], o0[i+1] = s[0], s[1]
-				o1[i], o1[i+1] = s[2], s[3]
-				o2[i], o2[i+1] = s[4], s[5]
+				j := i - i0
+				o0[j], o0[j+1] = s[0], s[1]
+				o1[j], o1[j+1] = s[2], s[3]
+				o2[j], o2[j+1] = s[4], s[5]
 			}
-			for ; i < i1; i++ {
-				o0[i] = dotSequential(user(u), item(i))
-				o1[i] = dotSequential(user(u+1), item(i))
-				o2[i] = dotSequential(user(u+2), item(i))
+			for ; i < c1; i++ {
+				o0[i-i0] = dotSequential(user(u), item(i))
+				o1[i-i0] = dotSequential(user(u+1), item(i))
+				o2[i-i0] = dotSequential(user(u+2), item(i))
 			}
 		}
 		for ; u < nu; u++ {
-			for i := i0; i < i1; i++ {
-				out[u*n+i] = dotSequential(user(u), item(i))
+			for i := c0; i < c1; i++ {
+				out[u*w+i-i0] = dotSequential(user(u), item(i))
 			}
 		}
 	}

@@ -1,0 +1,46 @@
+package eval
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"onebp/data"
+	"onebp/model"
+)
+
+// BenchmarkEvaluate times one full evaluation with random tables on each
+// dataset (its synthetic twin when it is not in ONEBP_DATA, named so).
+func BenchmarkEvaluate(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		dim  int
+	}{{"ml-100k", 32}, {"ml-1m", 128}, {"gowalla", 64}} {
+		d, twin, err := data.LoadOrTwin(os.Getenv("ONEBP_DATA"), c.name, data.DefaultSplitSeed)
+		if err != nil {
+			b.Fatal(err)
+		}
+		label := c.name
+		if twin {
+			label += "-synthetic"
+		}
+		b.Run(fmt.Sprintf("dataset=%s/dim=%d", label, c.dim), func(b *testing.B) {
+			U, V := model.NewTable(d.Users, c.dim), model.NewTable(d.Items, c.dim)
+			U.XavierNormal(1, 0, 2)
+			V.XavierNormal(1, 1, 2)
+			e, err := New(d, nil, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			e.workers = 2
+			for b.Loop() {
+				if _, err := e.Evaluate(U, V); err != nil {
+					b.Fatal(err)
+				}
+			}
+			sec := b.Elapsed().Seconds() / float64(b.N)
+			b.ReportMetric(float64(e.Users())*float64(d.Items)*float64(c.dim)/sec/1e9, "GMAC/s")
+			b.ReportMetric(float64(e.Users())/sec, "users/s")
+		})
+	}
+}
