@@ -34,6 +34,9 @@ func init() {
 	commands = map[string]command{
 		"datasets": {"list the registered datasets, or load the named ones and print their statistics", runDatasets},
 		"fetch":    {"download registered datasets from their official sources and verify them", runFetch},
+		"train":    {"train one model (onebp or twobp) on one dataset and report its metrics", runTrain},
+		"bench":    {"run OneBP and TwoBP on every dataset present and (re)write results/", runBench},
+		"diff":     {"compare two result sets: quality exactly (exit 1 if any changed), timings as ratios", runDiff},
 	}
 }
 
@@ -41,7 +44,7 @@ func init() {
 // streams and interrupt signal.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return runDatasets(ctx, nil, stdout, stderr)
+		return runDefault(ctx, stdout, stderr)
 	}
 	name := args[0]
 	if name == "help" || name == "-h" || name == "-help" || name == "--help" {

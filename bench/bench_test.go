@@ -89,3 +89,33 @@ func BenchmarkEpoch(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTrain is the end-to-end benchmark: one epoch and one evaluation
+// at the quick preset, reporting the quality reached, so that
+// `go test -bench Train ./bench | tee new.txt` and benchstat compare
+// commits in speed and in quality.
+func BenchmarkTrain(b *testing.B) {
+	for _, reg := range data.Registry() {
+		for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
+			b.Run(fmt.Sprintf("dataset=%s/strategy=%v", reg.Name, s), func(b *testing.B) {
+				d, label := loadBench(b, reg.Name)
+				if label != reg.Name {
+					b.Logf("%s is not in ONEBP_DATA: its synthetic twin runs", reg.Name)
+				}
+				h, _ := PresetFor(reg.Name, PresetQuick)
+				cfg := h.Config
+				cfg.Strategy, cfg.Epochs = s, 1
+				b.ReportAllocs()
+				var r *RunResult
+				for b.Loop() {
+					var err error
+					if r, err = Run(context.Background(), RunSpec{Data: d, Config: cfg, EvalEvery: 1}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(r.Final["recall_at_20"], "recall_at_20")
+				b.ReportMetric(r.Final["ndcg_at_20"], "ndcg_at_20")
+			})
+		}
+	}
+}

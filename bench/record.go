@@ -1,0 +1,182 @@
+package bench
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Run records use the Go benchmark text format, so that benchstat reads
+// them: "key: value" configuration lines, "Unit" lines declaring how a
+// unit compares, and "BenchmarkName N value unit ..." result lines. Quality
+// metrics are declared assume=exact: they are deterministic, and any change
+// is a change in behaviour, not noise.
+
+// configLines are a run's configuration in the order written.
+func configLines(r *RunResult) [][2]string {
+	c := r.Config
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	return [][2]string{
+		{"commit", r.Env.Commit}, {"go", r.Env.Go}, {"goos", r.Env.GOOS}, {"goarch", r.Env.GOARCH},
+		{"cpu", r.Env.CPU}, {"kernels", r.Env.Kernels}, {"workers", strconv.Itoa(r.Env.Workers)},
+		{"dataset", r.Dataset}, {"dataset-sha256", r.DatasetFingerprint}, {"split", r.Split},
+		{"preset", c.Preset}, {"hyperparameters-from", c.Source}, {"seed", strconv.FormatUint(c.Seed, 10)},
+		{"dim", strconv.Itoa(c.Dim)}, {"lr", f(c.LR)}, {"l2", f(c.L2)}, {"beta", f(c.Beta)},
+		{"negatives", strconv.Itoa(c.Negatives)}, {"batch", strconv.Itoa(c.Batch)},
+		{"temperature", f(c.Temperature)}, {"epochs", strconv.Itoa(c.Epochs)},
+		{"optimizer", c.Optimizer}, {"aggregation", c.Aggregation}, {"eval-every", strconv.Itoa(c.EvalEvery)},
+	}
+}
+
+func writeConfig(w io.Writer, r *RunResult) {
+	fmt.Fprintln(w)
+	for _, kv := range configLines(r) {
+		fmt.Fprintf(w, "%s: %s\n", kv[0], kv[1])
+	}
+}
+
+// benchName is a run's benchmark name stem.
+func benchName(kind string, r *RunResult) string {
+	return fmt.Sprintf("Benchmark%s/dataset=%s/strategy=%s", kind, r.Dataset, r.Config.Strategy)
+}
+
+// WriteQuality writes the runs' quality metrics: one line per run and
+// protocol, final (after the last epoch) and best (best-on-test, each
+// metric's maximum over the evaluated epochs, with epoch_of_* giving the
+// epoch).
+func WriteQuality(w io.Writer, runs []*RunResult) error {
+	bw := bufio.NewWriter(w)
+	declared := map[string]bool{}
+	for _, r := range runs {
+		for _, name := range r.MetricNames() {
+			if !declared[name] {
+				declared[name] = true
+				fmt.Fprintf(bw, "Unit %s assume=exact better=higher\n", name)
+				fmt.Fprintf(bw, "Unit epoch_of_%s assume=exact\n", name)
+			}
+		}
+	}
+	fmt.Fprintln(bw, "Unit epoch assume=exact")
+	for _, r := range runs {
+		writeConfig(bw, r)
+		line := benchName("Quality", r) + "/protocol=final 1"
+		for _, name := range r.MetricNames() {
+			line += " " + exact(r.Final[name]) + " " + name
+		}
+		fmt.Fprintf(bw, "%s %d epoch\n", line, r.FinalEpoch)
+		line = benchName("Quality", r) + "/protocol=best 1"
+		for _, name := range r.MetricNames() {
+			line += " " + exact(r.Best[name].Value) + " " + name
+		}
+		for _, name := range r.MetricNames() {
+			line += fmt.Sprintf(" %d epoch_of_%s", r.Best[name].Epoch, name)
+		}
+		fmt.Fprintln(bw, line)
+	}
+	return bw.Flush()
+}
+
+// WriteTiming writes the runs' times and memory: the mean training epoch
+// (N = epochs) and the mean evaluation (N = evaluations). These are noisy.
+func WriteTiming(w io.Writer, runs []*RunResult) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, "Unit ns/sample better=lower")
+	fmt.Fprintln(bw, "Unit state_bytes better=lower")
+	fmt.Fprintln(bw, "Unit peak_rss_bytes better=lower")
+	for _, r := range runs {
+		writeConfig(bw, r)
+		train, evaluate := r.MeanEpochSeconds()
+		evals, perSample := 0, 0.0
+		for _, e := range r.Epochs {
+			if e.Metrics != nil {
+				evals++
+			}
+		}
+		if len(r.Epochs) > 0 && r.Epochs[0].Samples > 0 {
+			perSample = train * 1e9 / float64(r.Epochs[0].Samples)
+		}
+		fmt.Fprintf(bw, "%s %d %.0f ns/op %.1f ns/sample %d state_bytes %d peak_rss_bytes\n",
+			benchName("TrainEpoch", r), len(r.Epochs), train*1e9, perSample, r.Memory.StateBytes, r.Memory.PeakRSSBytes)
+		fmt.Fprintf(bw, "%s %d %.0f ns/op\n", benchName("Evaluate", r), evals, evaluate*1e9)
+	}
+	return bw.Flush()
+}
+
+// exact formats a float64 so that it parses back to the same bits.
+func exact(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+// A Record is a parsed benchmark-format file (or several).
+type Record struct {
+	Exact   map[string]bool // units declared assume=exact
+	Results []Result
+}
+
+// Result is one benchmark line.
+type Result struct {
+	Name   string
+	N      int
+	Values []Value
+}
+
+// Value is one measurement of a benchmark line.
+type Value struct {
+	Value float64
+	Unit  string
+}
+
+// ParseRecord reads the Go benchmark format; name labels errors. Lines
+// other than Unit and Benchmark lines (configuration, blank) are skipped.
+func ParseRecord(r io.Reader, name string) (*Record, error) {
+	rec := &Record{Exact: map[string]bool{}}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<16), 1<<24)
+	for n := 1; sc.Scan(); n++ {
+		fields := strings.Fields(sc.Text())
+		switch {
+		case len(fields) >= 2 && fields[0] == "Unit":
+			if slices.Contains(fields[2:], "assume=exact") {
+				rec.Exact[fields[1]] = true
+			}
+		case len(fields) > 0 && strings.HasPrefix(fields[0], "Benchmark"):
+			res, err := parseResult(fields)
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: %v", name, n, err)
+			}
+			rec.Results = append(rec.Results, res)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	return rec, nil
+}
+
+func parseResult(fields []string) (Result, error) {
+	if len(fields) < 2 || len(fields)%2 != 0 {
+		return Result{}, fmt.Errorf("benchmark line has %d fields, want a name, N and value-unit pairs", len(fields))
+	}
+	n, err := strconv.Atoi(fields[1])
+	if err != nil {
+		return Result{}, fmt.Errorf("iteration count %q is not an integer", fields[1])
+	}
+	res := Result{Name: fields[0], N: n}
+	for k := 2; k < len(fields); k += 2 {
+		v, err := strconv.ParseFloat(fields[k], 64)
+		if err != nil {
+			return Result{}, fmt.Errorf("value %q of %s is not a number", fields[k], fields[k+1])
+		}
+		res.Values = append(res.Values, Value{v, fields[k+1]})
+	}
+	return res, nil
+}
+
+// Merge appends other's declarations and results to r.
+func (r *Record) Merge(other *Record) {
+	for u := range other.Exact {
+		r.Exact[u] = true
+	}
+	r.Results = append(r.Results, other.Results...)
+}

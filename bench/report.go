@@ -1,0 +1,203 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// pair finds a dataset's OneBP and TwoBP runs (either may be nil).
+func pair(runs []*RunResult) (one, two *RunResult) {
+	for _, r := range runs {
+		switch r.Config.Strategy {
+		case "onebp":
+			one = r
+		case "twobp":
+			two = r
+		}
+	}
+	return one, two
+}
+
+// relative is OneBP's change against TwoBP, in percent.
+func relative(one, two float64) string {
+	if two == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%+.1f%%", 100*(one-two)/two)
+}
+
+func f4(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
+
+func megabytes(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/1e6) }
+
+func seconds(s float64) string {
+	if s < 1 {
+		return fmt.Sprintf("%.1f ms", s*1e3)
+	}
+	return fmt.Sprintf("%.2f s", s)
+}
+
+// QualityRows are a dataset's quality table: per metric, both strategies'
+// final and best-on-test values and OneBP's change against TwoBP.
+func QualityRows(one, two *RunResult) (header []string, rows [][]string) {
+	header = []string{"metric", "OneBP final", "TwoBP final", "OneBP vs TwoBP", "OneBP best (epoch)", "TwoBP best (epoch)", "OneBP vs TwoBP (best)"}
+	ref := one
+	if ref == nil {
+		ref = two
+	}
+	val := func(r *RunResult, name string) (string, float64) {
+		if r == nil {
+			return "-", 0
+		}
+		return f4(r.Final[name]), r.Final[name]
+	}
+	best := func(r *RunResult, name string) (string, float64) {
+		if r == nil {
+			return "-", 0
+		}
+		b := r.Best[name]
+		return fmt.Sprintf("%s (%d)", f4(b.Value), b.Epoch), b.Value
+	}
+	for _, name := range ref.MetricNames() {
+		of, ov := val(one, name)
+		tf, tv := val(two, name)
+		ob, obv := best(one, name)
+		tb, tbv := best(two, name)
+		change, changeBest := "-", "-"
+		if one != nil && two != nil {
+			change, changeBest = relative(ov, tv), relative(obv, tbv)
+		}
+		rows = append(rows, []string{name, of, tf, change, ob, tb, changeBest})
+	}
+	return header, rows
+}
+
+// CostRows are a dataset's time and memory table.
+func CostRows(one, two *RunResult) (header []string, rows [][]string) {
+	header = []string{"", "OneBP", "TwoBP", "OneBP vs TwoBP"}
+	type q struct {
+		name string
+		get  func(r *RunResult) float64
+		show func(float64) string
+	}
+	for _, c := range []q{
+		{"training time per epoch", func(r *RunResult) float64 { t, _ := r.MeanEpochSeconds(); return t }, seconds},
+		{"time per evaluation", func(r *RunResult) float64 { _, e := r.MeanEpochSeconds(); return e }, seconds},
+		{"state memory (tables, Adam, gradients)", func(r *RunResult) float64 { return float64(r.Memory.StateBytes) }, func(x float64) string { return megabytes(int64(x)) }},
+		{"peak resident memory of the run", func(r *RunResult) float64 { return float64(r.Memory.PeakRSSBytes) }, func(x float64) string { return megabytes(int64(x)) }},
+		{"final training loss", func(r *RunResult) float64 {
+			if len(r.Epochs) == 0 {
+				return 0
+			}
+			return r.Epochs[len(r.Epochs)-1].Loss
+		}, func(x float64) string { return strconv.FormatFloat(x, 'f', 5, 64) }},
+	} {
+		row := []string{c.name, "-", "-", "-"}
+		if one != nil {
+			row[1] = c.show(c.get(one))
+		}
+		if two != nil {
+			row[2] = c.show(c.get(two))
+		}
+		if one != nil && two != nil {
+			row[3] = relative(c.get(one), c.get(two))
+		}
+		rows = append(rows, row)
+	}
+	return header, rows
+}
+
+// byDataset groups runs by dataset, datasets in first-seen order.
+func byDataset(runs []*RunResult) (names []string, groups map[string][]*RunResult) {
+	groups = map[string][]*RunResult{}
+	for _, r := range runs {
+		if _, ok := groups[r.Dataset]; !ok {
+			names = append(names, r.Dataset)
+		}
+		groups[r.Dataset] = append(groups[r.Dataset], r)
+	}
+	return names, groups
+}
+
+// WriteReport writes results/README.md: per dataset, OneBP against TwoBP
+// in quality (final and best-on-test) and in cost, with the curves.
+func WriteReport(w io.Writer, runs []*RunResult) error {
+	fmt.Fprint(w, `# results
+
+Written by `+"`onebp bench`"+` from the run records in `+"`runs/`"+`; never edited by hand.
+`+"`quality.txt`"+` and `+"`timing.txt`"+` hold the same runs in the Go benchmark format
+(compare commits with `+"`onebp diff HEAD~1 HEAD`"+` or benchstat).
+
+Two protocols, never mixed: **final** is the model after the last epoch (no
+selection, the honest number); **best-on-test** is each metric's maximum over
+the evaluated epochs with its epoch, the authors' protocol, which selects on
+the test set and is optimistic. "OneBP vs TwoBP" is OneBP's relative change.
+`)
+	names, groups := byDataset(runs)
+	for _, name := range names {
+		one, two := pair(groups[name])
+		ref := one
+		if ref == nil {
+			ref = two
+		}
+		c := ref.Config
+		fmt.Fprintf(w, "\n## %s\n\n", name)
+		fmt.Fprintf(w, "%d users, %d items, split %s, dataset sha256 `%s`.  \n", ref.Users, ref.Items, ref.Split, ref.DatasetFingerprint[:16])
+		fmt.Fprintf(w, "Preset %s: dim %d, lr %g, l2 %g, beta %g (OneBP), %d negatives, batch %d, temperature %g, %d epochs, seed %d, %s, %s aggregation; evaluated every %d epochs. Hyper-parameters: %s.  \n",
+			orDash(c.Preset), c.Dim, c.LR, c.L2, c.Beta, c.Negatives, c.Batch, c.Temperature, c.Epochs, c.Seed, c.Optimizer, c.Aggregation, c.EvalEvery, c.Source)
+		fmt.Fprintf(w, "Ran at commit `%s` with %s kernels, %d workers, on %s.\n\n", short(ref.Env.Commit), ref.Env.Kernels, ref.Env.Workers, ref.Env.CPU)
+		h, rows := QualityRows(one, two)
+		if err := WriteTable(w, true, h, rows); err != nil {
+			return err
+		}
+		fmt.Fprintln(w)
+		h, rows = CostRows(one, two)
+		if err := WriteTable(w, true, h, rows); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "\n![%s learning curves](curves/%s.svg)\n", name, unsafeName.ReplaceAllString(name, "_"))
+	}
+	return nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// short abbreviates a commit id, keeping a "+dirty" mark.
+func short(commit string) string {
+	rev, dirty := strings.CutSuffix(commit, "+dirty")
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += "+dirty"
+	}
+	return rev
+}
+
+// orderMetrics sorts metric names as Metrics.Names does: by metric
+// (precision, recall, f1, ndcg), then by K.
+func orderMetrics(names []string) []string {
+	rank := map[string]int{"precision": 0, "recall": 1, "f1": 2, "ndcg": 3}
+	key := func(n string) (int, int) {
+		m, k, _ := strings.Cut(n, "_at_")
+		kk, _ := strconv.Atoi(k)
+		return rank[m], kk
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		am, ak := key(a)
+		bm, bk := key(b)
+		if am != bm {
+			return am - bm
+		}
+		return ak - bk
+	})
+	return names
+}

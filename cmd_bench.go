@@ -1,0 +1,36 @@
+package main
+
+import (
+	"context"
+	"io"
+	"strings"
+
+	"onebp/bench"
+	"onebp/data"
+)
+
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("bench", "", stderr)
+	var df dataFlags
+	df.register(fs)
+	var names []string
+	for _, r := range data.Registry() {
+		names = append(names, r.Name)
+	}
+	datasets := fs.String("datasets", strings.Join(names, ","), "comma-separated registered datasets; missing ones are listed and skipped")
+	preset := fs.String("preset", bench.PresetQuick, "paper (SPEC's hyper-parameters and epochs: hours) or quick (about 10 minutes here)")
+	out := fs.String("out", "results", "results directory to (re)write")
+	workers := fs.Int("workers", 0, "worker goroutines (default GOMAXPROCS; never changes a result)")
+	epochs := fs.Int("epochs", 0, "override the preset's number of epochs (for a smoke run)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	dir, err := data.Dir(df.dir)
+	if err != nil {
+		return err
+	}
+	return bench.Suite(ctx, bench.SuiteOptions{
+		Datasets: strings.Split(*datasets, ","), Preset: *preset, Out: *out,
+		DataDir: dir, SplitSeed: df.splitSeed, Workers: *workers, Epochs: *epochs, Progress: stderr, Log: stdout,
+	})
+}

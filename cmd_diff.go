@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+
+	"onebp/bench"
+)
+
+func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("diff", "OLD NEW  (record files, results directories, or git revisions)", stderr)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 {
+		fs.Usage()
+		return errUsage
+	}
+	oldRec, err := loadRecord(ctx, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	newRec, err := loadRecord(ctx, fs.Arg(1))
+	if err != nil {
+		return err
+	}
+	changed, err := bench.Diff(stdout, oldRec, newRec)
+	if err != nil {
+		return err
+	}
+	if changed {
+		return errQualityChanged
+	}
+	return nil
+}
+
+// loadRecord reads a record file, the quality.txt and timing.txt of a
+// results directory, or those committed under results/ at a git revision.
+func loadRecord(ctx context.Context, arg string) (*bench.Record, error) {
+	info, err := os.Stat(arg)
+	switch {
+	case err == nil && !info.IsDir():
+		f, err := os.Open(arg)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return bench.ParseRecord(f, arg)
+	case err == nil:
+		return readRecords(arg, func(name string) ([]byte, error) { return os.ReadFile(filepath.Join(arg, name)) })
+	}
+	return readRecords(arg+":results", func(name string) ([]byte, error) {
+		var out, errOut bytes.Buffer
+		cmd := exec.CommandContext(ctx, "git", "show", arg+":results/"+name)
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		if err := cmd.Run(); err != nil {
+			return nil, fmt.Errorf("%s is not a file, a directory or a git revision with results/%s: %s", arg, name, bytes.TrimSpace(errOut.Bytes()))
+		}
+		return out.Bytes(), nil
+	})
+}
+
+func readRecords(label string, read func(name string) ([]byte, error)) (*bench.Record, error) {
+	var rec *bench.Record
+	for _, name := range []string{"quality.txt", "timing.txt"} {
+		b, err := read(name)
+		if err != nil {
+			return nil, err
+		}
+		r, err := bench.ParseRecord(bytes.NewReader(b), label+"/"+name)
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			rec = r
+		} else {
+			rec.Merge(r)
+		}
+	}
+	return rec, nil
+}

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const smallData = "synthetic:users=150,items=240,interactions=5000,seed=2"
+
+func TestTrainCommand(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"train", "-dataset", smallData, "-strategy", "twobp", "-epochs", "3", "-lr", "0.01", "-batch", "256",
+		"-eval-every", "2", "-json", filepath.Join(dir, "run.json"), "-out", filepath.Join(dir, "run.txt"),
+		"-export", filepath.Join(dir, "tables"), "-checkpoint", filepath.Join(dir, "ckpt")}
+	stdout, stderr, err := runCmd(t, args...)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	for _, want := range []string{"final = after epoch 2", "best-on-test", "recall_at_20"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if n := strings.Count(stderr, "\nepoch "); n != 3 {
+		t.Errorf("%d progress lines, want 3:\n%s", n, stderr)
+	}
+	var run struct {
+		Config struct{ Strategy string }
+		Epochs []struct {
+			Epoch   int
+			Metrics map[string]float64
+		}
+		Final  map[string]float64
+		Best   map[string]struct{ Value float64 }
+		Memory struct {
+			StateBytes int64 `json:"state_bytes"`
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "run.json"))
+	if err != nil || json.Unmarshal(b, &run) != nil {
+		t.Fatalf("run.json: %v", err)
+	}
+	if run.Config.Strategy != "twobp" || len(run.Epochs) != 3 || run.Epochs[0].Metrics != nil || run.Epochs[1].Metrics == nil ||
+		run.Final["ndcg_at_10"] == 0 || run.Memory.StateBytes == 0 {
+		t.Errorf("run.json: %s", b)
+	}
+	for _, f := range []string{"run.txt", "tables/users.npy", "tables/items.npy", "ckpt"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	// Resuming after the 3 epochs and asking for 3 trains nothing more.
+	stdout, _, err = runCmd(t, "train", "-dataset", smallData, "-strategy", "twobp", "-epochs", "3", "-lr", "0.01", "-batch", "256",
+		"-resume", filepath.Join(dir, "ckpt"))
+	if err != nil || !strings.Contains(stdout, "no evaluation ran") {
+		t.Errorf("resume at the end: %v\n%s", err, stdout)
+	}
+	_, _, err = runCmd(t, "train", "-dataset", smallData, "-strategy", "onebp", "-resume", filepath.Join(dir, "ckpt"))
+	if err == nil || !strings.Contains(err.Error(), "strategy twobp, this run has onebp") {
+		t.Errorf("resume with another strategy: %v", err)
+	}
+}
+
+func TestTrainCommandErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"train", "-strategy", "threebp"}, `-strategy: strategy "threebp": want onebp or twobp`},
+		{[]string{"train", "-preset", "slow"}, `-preset "slow": want paper or quick`},
+		{[]string{"train", "-dim", "0"}, "-dim 0: want at least 1"},
+		{[]string{"train", "-optimizer", "sgd"}, `-optimizer: optimizer "sgd": want adam or sparse-adam`},
+		{[]string{"train", "-dataset", "nonesuch"}, `unknown dataset "nonesuch"`},
+	} {
+		_, _, err := runCmd(t, c.args...)
+		if err == nil || !strings.Contains(err.Error(), c.want) || exitCode(err) != 1 {
+			t.Errorf("%v: %v, want %q", c.args, err, c.want)
+		}
+	}
+}
+
+// TestBenchAndDiff runs the bench twice with the same seed on the authors'
+// split, diffs the results (no quality change), then tampers with one.
+func TestBenchAndDiff(t *testing.T) {
+	data := os.Getenv("ONEBP_DATA")
+	if data == "" {
+		t.Skip("ONEBP_DATA is not set")
+	}
+	if _, err := os.Stat(filepath.Join(data, "onebp-ml100k")); err != nil {
+		t.Skip("onebp-ml100k is not in ONEBP_DATA")
+	}
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	for _, out := range []string{a, b} {
+		stdout, stderr, err := runCmd(t, "bench", "-datasets", "onebp-ml100k,yelp2018", "-epochs", "2", "-out", out,
+			"-data-dir", data)
+		if err != nil {
+			t.Fatalf("bench: %v\n%s", err, stderr)
+		}
+		if !strings.Contains(stdout, "skipped (missing): yelp2018") {
+			t.Errorf("the missing dataset is not listed:\n%s", stdout)
+		}
+	}
+	stdout, _, err := runCmd(t, "diff", a, b)
+	if err != nil || !strings.Contains(stdout, "no metric changed") {
+		t.Fatalf("same seed: %v\n%s", err, stdout)
+	}
+	q, _ := os.ReadFile(filepath.Join(b, "quality.txt"))
+	lines := strings.Split(string(q), "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "BenchmarkQuality/") {
+			f := strings.Fields(l)
+			f[2] = "0.999"
+			lines[i] = strings.Join(f, " ")
+			break
+		}
+	}
+	os.WriteFile(filepath.Join(b, "quality.txt"), []byte(strings.Join(lines, "\n")), 0o644)
+	stdout, _, err = runCmd(t, "diff", a, b)
+	if !errors.Is(err, errQualityChanged) || exitCode(err) != 1 || !strings.Contains(stdout, "0.999") {
+		t.Errorf("tampered: %v\n%s", err, stdout)
+	}
+
+	// Git revisions: results/ committed twice in a scratch repository.
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	repo := filepath.Join(dir, "repo")
+	git := func(args ...string) {
+		cmd := exec.Command("git", append([]string{"-C", repo, "-c", "user.name=t", "-c", "user.email=t@t"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	os.MkdirAll(repo, 0o755)
+	git("init", "-q")
+	os.CopyFS(filepath.Join(repo, "results"), os.DirFS(a))
+	git("add", "results")
+	git("commit", "-qm", "one")
+	os.RemoveAll(filepath.Join(repo, "results"))
+	os.CopyFS(filepath.Join(repo, "results"), os.DirFS(b))
+	git("add", "-A", "results")
+	git("commit", "-qm", "two")
+	t.Chdir(repo)
+	if _, _, err := runCmd(t, "diff", "HEAD~1", "HEAD~1"); err != nil {
+		t.Errorf("diff of a revision with itself: %v", err)
+	}
+	if _, _, err := runCmd(t, "diff", "HEAD~1", "HEAD"); !errors.Is(err, errQualityChanged) {
+		t.Errorf("diff across the tampering commit: %v", err)
+	}
+	if _, _, err := runCmd(t, "diff", "nosuchrev", "HEAD"); err == nil || !strings.Contains(err.Error(), "not a file, a directory or a git revision") {
+		t.Errorf("bad revision: %v", err)
+	}
+}
+
+func TestBenchNothingPresent(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "results")
+	stdout, _, err := runCmd(t, "bench", "-data-dir", t.TempDir(), "-datasets", "ml-100k,gowalla", "-out", out)
+	if err == nil || !strings.Contains(err.Error(), "nothing written") || !strings.Contains(stdout, "skipped (missing): ml-100k") {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("results directory created: %v", err)
+	}
+	if _, _, err := runCmd(t, "bench", "-datasets", "nonesuch"); err == nil || !strings.Contains(err.Error(), "not a registered dataset") {
+		t.Errorf("unknown dataset: %v", err)
+	}
+}
+
+func TestDefaultRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains two models for about ten seconds")
+	}
+	stdout, _, err := runCmd(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"OneBP vs TwoBP", "recall_at_20 (final)", "state memory", "onebp bench -preset quick"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+}
