@@ -37,6 +37,7 @@ func init() {
 		"train":    {"train one model (onebp or twobp) on one dataset and report its metrics", runTrain},
 		"bench":    {"run OneBP and TwoBP on every dataset present and (re)write results/", runBench},
 		"diff":     {"compare two result sets: quality exactly (exit 1 if any changed), timings as ratios", runDiff},
+		"parity":   {"compare OneBP and TwoBP on onebp-ml100k with the authors' published figures", runParity},
 	}
 }
 

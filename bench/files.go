@@ -37,6 +37,9 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	if err := bw.Flush(); err != nil {
 		return err
 	}
+	if err := tmp.Chmod(0o644); err != nil { // CreateTemp makes it 0600
+		return err
+	}
 	if err := tmp.Close(); err != nil {
 		return err
 	}

@@ -73,6 +73,9 @@ func downloadFile(ctx context.Context, client *http.Client, f File, path string,
 	meter := &progressMeter{w: progress, name: f.URL, total: resp.ContentLength, start: time.Now()}
 	_, err = io.Copy(io.MultiWriter(tmp, meter), resp.Body)
 	meter.done()
+	if err == nil {
+		err = tmp.Chmod(0o644) // CreateTemp makes it 0600
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

@@ -105,6 +105,9 @@ func (t *Trainer) SaveCheckpoint(path string) (err error) {
 	if _, err := tmp.Write(h.Sum(nil)); err != nil {
 		return err
 	}
+	if err := tmp.Chmod(0o644); err != nil { // CreateTemp makes it 0600
+		return err
+	}
 	if err := tmp.Close(); err != nil {
 		return err
 	}

@@ -1,0 +1,245 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"path/filepath"
+	"slices"
+	"strconv"
+
+	"onebp/data"
+	"onebp/model"
+)
+
+// The reference figures: the OneBP authors' PyTorch code (studentcej/OneBP,
+// seed 2022, CPU) run on their own ML-100k split (onebp-ml100k) with SPEC's
+// ml-100k hyper-parameters, evaluating every epoch; TwoBP is the same code
+// with the gradient reaching the user table and no moving aggregation.
+// Values at K = 20 after 300 epochs (epochs counted from 0).
+const referenceProvenance = "the OneBP authors' PyTorch code (public repository studentcej/OneBP, seed 2022, CPU) " +
+	"on their own ML-100k split (onebp-ml100k), dim 32, lr 5e-4, l2 1e-5, beta 0.99, 5 negatives, batch 1024, tau 1, " +
+	"evaluated every epoch, 300 epochs; TwoBP is the same code with the gradient reaching the user table and no moving " +
+	"aggregation (figures as given in issue 7 of this project)"
+
+type referenceRun struct {
+	finalRecall, finalNDCG float64
+	bestRecall             float64
+	bestRecallEpoch        int
+	bestNDCG               float64
+	curve                  map[int]float64 // recall_at_20 at some epochs
+	epochSeconds           float64
+}
+
+var reference = map[string]referenceRun{
+	"onebp": {0.3384, 0.4104, 0.3410, 297, 0.4119, map[int]float64{49: 0.2957, 99: 0.3102, 199: 0.3227, 297: 0.3410, 299: 0.3384}, 1.05},
+	"twobp": {0.3336, 0.3889, 0.3529, 111, 0.4183, map[int]float64{49: 0.3181, 111: 0.3529, 299: 0.3336}, 1.1},
+}
+
+// ParityTolerance is how far each of our figures may be from the
+// reference's: our random numbers differ from PyTorch's, so equality is
+// not expected.
+const ParityTolerance = 0.01
+
+// ParityOptions say how `onebp parity` runs.
+type ParityOptions struct {
+	DataDir  string
+	Out      string
+	Seeds    int // runs per strategy, seeds 2022, 2023, ...
+	Epochs   int
+	Workers  int
+	Progress io.Writer
+	Log      io.Writer
+}
+
+// Parity runs OneBP and TwoBP on onebp-ml100k with the paper preset for
+// several seeds and writes results/parity.md (our figures beside the
+// reference's, the differences, the spread over seeds, the curves) and
+// results/parity.txt (the quality records, Go benchmark format).
+func Parity(ctx context.Context, opts ParityOptions) error {
+	d, err := data.Load(opts.DataDir, "onebp-ml100k", data.DefaultSplitSeed)
+	if err != nil {
+		return err
+	}
+	h, err := PresetFor("onebp-ml100k", PresetPaper)
+	if err != nil {
+		return err
+	}
+	runs := map[string][]*RunResult{}
+	for seed := 0; seed < opts.Seeds; seed++ {
+		for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
+			cfg := h.Config
+			cfg.Strategy, cfg.Epochs, cfg.Seed, cfg.Workers = s, opts.Epochs, h.Config.Seed+uint64(seed), opts.Workers
+			fmt.Fprintf(opts.Log, "== onebp-ml100k %v seed %d: %d epochs\n", s, cfg.Seed, cfg.Epochs)
+			r, err := Run(ctx, RunSpec{Data: d, Config: cfg, Preset: PresetPaper, Source: h.Source, EvalEvery: 1, Progress: opts.Progress})
+			if err != nil {
+				return err
+			}
+			runs[s.String()] = append(runs[s.String()], r)
+		}
+	}
+	all := append(append([]*RunResult(nil), runs["onebp"]...), runs["twobp"]...)
+	files := map[string]func(io.Writer) error{
+		"parity.md":         func(w io.Writer) error { return writeParity(w, runs) },
+		"parity.txt":        func(w io.Writer) error { return WriteQuality(w, all) },
+		"curves/parity.svg": func(w io.Writer) error { return WriteSVG(w, parityPlots(runs)) },
+	}
+	for rel, write := range files {
+		if err := WriteFileAtomic(filepath.Join(opts.Out, rel), write); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// figure is one of the eight compared numbers.
+type figure struct {
+	label string
+	ref   float64
+	get   func(r *RunResult) float64
+}
+
+func parityFigures(strategy string) []figure {
+	ref := reference[strategy]
+	return []figure{
+		{"final recall_at_20", ref.finalRecall, func(r *RunResult) float64 { return r.Final["recall_at_20"] }},
+		{"final ndcg_at_20", ref.finalNDCG, func(r *RunResult) float64 { return r.Final["ndcg_at_20"] }},
+		{"best-on-test recall_at_20", ref.bestRecall, func(r *RunResult) float64 { return r.Best["recall_at_20"].Value }},
+		{"best-on-test ndcg_at_20", ref.bestNDCG, func(r *RunResult) float64 { return r.Best["ndcg_at_20"].Value }},
+	}
+}
+
+func meanStd(x []float64) (mean, std, lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, v := range x {
+		mean += v
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	mean /= float64(len(x))
+	for _, v := range x {
+		std += (v - mean) * (v - mean)
+	}
+	if len(x) > 1 {
+		std = math.Sqrt(std / float64(len(x)-1))
+	}
+	return mean, std, lo, hi
+}
+
+func recallAt(r *RunResult, epoch int) (float64, bool) {
+	for _, e := range r.Epochs {
+		if e.Epoch == epoch && e.Metrics != nil {
+			return e.Metrics["recall_at_20"], true
+		}
+	}
+	return 0, false
+}
+
+func writeParity(w io.Writer, runs map[string][]*RunResult) error {
+	bw := bufio.NewWriter(w)
+	first := runs["onebp"][0]
+	fmt.Fprintf(bw, `# Parity with the authors' implementation
+
+Written by `+"`onebp parity`"+`; never edited by hand.
+
+**Reference:** %s.
+**Ours:** onebp at commit `+"`%s`"+`, %s kernels, %d workers, %s; the same data, hyper-parameters
+and epochs, seeds %d to %d (seed %d is the reference's). Our random numbers differ from PyTorch's,
+so the figures can only agree within seed noise; the tolerance is %.2f.
+
+`, referenceProvenance, short(first.Env.Commit), first.Env.Kernels, first.Env.Workers, first.Env.CPU,
+		first.Config.Seed, first.Config.Seed+uint64(len(runs["onebp"])-1), first.Config.Seed, ParityTolerance)
+
+	rows := [][]string{}
+	within := 0
+	for _, s := range []string{"onebp", "twobp"} {
+		for _, f := range parityFigures(s) {
+			r := runs[s][0]
+			ours := f.get(r)
+			var all []float64
+			for _, x := range runs[s] {
+				all = append(all, f.get(x))
+			}
+			mean, std, lo, hi := meanStd(all)
+			ok := math.Abs(ours-f.ref) <= ParityTolerance
+			if ok {
+				within++
+			}
+			mark := "within"
+			if !ok {
+				mark = "OUTSIDE"
+			}
+			label := f.label
+			if f.label == "best-on-test recall_at_20" {
+				label += fmt.Sprintf(" (epoch: ours %d, ref %d)", r.Best["recall_at_20"].Epoch, reference[s].bestRecallEpoch)
+			}
+			rows = append(rows, []string{strategyLabel(s), label, f4(f.ref), f4(ours), fmt.Sprintf("%+.4f", ours-f.ref), mark,
+				fmt.Sprintf("%.4f ± %.4f [%.4f, %.4f]", mean, std, lo, hi)})
+		}
+	}
+	fmt.Fprintf(bw, "## The eight figures (K = 20, after 300 epochs): %d of 8 within %.2f\n\n", within, ParityTolerance)
+	if err := WriteTable(bw, true, []string{"strategy", "figure", "reference", "ours (seed 2022)", "difference", "tolerance",
+		fmt.Sprintf("ours over %d seeds: mean ± sd [min, max]", len(runs["onebp"]))}, rows); err != nil {
+		return err
+	}
+
+	fmt.Fprint(bw, "\n## The shape of the curves (recall_at_20)\n\n")
+	crow := [][]string{}
+	for _, s := range []string{"onebp", "twobp"} {
+		r := runs[s][0]
+		for _, e := range sortedKeys(reference[s].curve) {
+			ours, ok := recallAt(r, e)
+			if !ok {
+				continue
+			}
+			crow = append(crow, []string{strategyLabel(s), strconv.Itoa(e), f4(reference[s].curve[e]), f4(ours), fmt.Sprintf("%+.4f", ours-reference[s].curve[e])})
+		}
+	}
+	if err := WriteTable(bw, true, []string{"strategy", "epoch", "reference", "ours (seed 2022)", "difference"}, crow); err != nil {
+		return err
+	}
+	one, two := runs["onebp"][0], runs["twobp"][0]
+	tb := two.Best["recall_at_20"]
+	ob := one.Best["recall_at_20"]
+	check := func(ok bool) string {
+		if ok {
+			return "yes"
+		}
+		return "NO"
+	}
+	fmt.Fprintf(bw, "\n- TwoBP peaks well before the end and then overfits: best at epoch %d (reference %d), final %.4f below its best %.4f: %s.\n",
+		tb.Epoch, reference["twobp"].bestRecallEpoch, two.Final["recall_at_20"], tb.Value, check(tb.Epoch < 250 && two.Final["recall_at_20"] < tb.Value))
+	fmt.Fprintf(bw, "- OneBP is still improving at the end: final %.4f within 0.005 of its best %.4f (epoch %d): %s.\n",
+		one.Final["recall_at_20"], ob.Value, ob.Epoch, check(ob.Value-one.Final["recall_at_20"] <= 0.005))
+	ot, _ := one.MeanEpochSeconds()
+	tt, _ := two.MeanEpochSeconds()
+	fmt.Fprintf(bw, "- Time per training epoch: OneBP %.3f s, TwoBP %.3f s here; the reference took about %.2f s and %.2f s on the same kind of machine.\n",
+		ot, tt, reference["onebp"].epochSeconds, reference["twobp"].epochSeconds)
+	fmt.Fprint(bw, "\n![parity curves](curves/parity.svg)\n\nLines: ours (seed 2022); dots: the reference's published points.\n")
+	return bw.Flush()
+}
+
+func strategyLabel(s string) string { return map[string]string{"onebp": "OneBP", "twobp": "TwoBP"}[s] }
+
+func sortedKeys(m map[int]float64) []int { return slices.Sorted(maps.Keys(m)) }
+
+// parityPlots overlays our seed-2022 curves with the reference's points.
+func parityPlots(runs map[string][]*RunResult) []Plot {
+	p := CurvePlots("onebp-ml100k", []*RunResult{runs["onebp"][0], runs["twobp"][0]})[:1]
+	p[0].Title = "onebp-ml100k: ours (lines) and the reference (dots)"
+	for _, s := range []string{"onebp", "twobp"} {
+		color := strategyTwo
+		if s == "onebp" {
+			color = strategyOneBP
+		}
+		ref := Series{Label: strategyLabel(s) + " reference", Color: color, Markers: true}
+		for _, e := range sortedKeys(reference[s].curve) {
+			ref.X, ref.Y = append(ref.X, float64(e)), append(ref.Y, reference[s].curve[e])
+		}
+		ref.Dashed = true
+		p[0].Series = append(p[0].Series, ref)
+	}
+	return p
+}
