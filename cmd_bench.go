@@ -22,6 +22,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	out := fs.String("out", "results", "results directory to (re)write")
 	workers := fs.Int("workers", 0, "worker goroutines (default GOMAXPROCS; never changes a result)")
 	epochs := fs.Int("epochs", 0, "override the preset's number of epochs (for a smoke run)")
+	rewrite := fs.Bool("rewrite", false, "train nothing: regenerate the reports and the README summary from the run records in -out")
+	readme := fs.String("readme", "README.md", "rewrite the results summary between the markers of this README, if it has them (\"\" to leave it)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -31,6 +33,6 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	return bench.Suite(ctx, bench.SuiteOptions{
 		Datasets: strings.Split(*datasets, ","), Preset: *preset, Out: *out,
-		DataDir: dir, SplitSeed: df.splitSeed, Workers: *workers, Epochs: *epochs, Progress: stderr, Log: stdout,
+		DataDir: dir, SplitSeed: df.splitSeed, Workers: *workers, Epochs: *epochs, Progress: stderr, Log: stdout, Readme: *readme, Rewrite: *rewrite,
 	})
 }

@@ -98,7 +98,7 @@ func TestBenchAndDiff(t *testing.T) {
 	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
 	for _, out := range []string{a, b} {
 		stdout, stderr, err := runCmd(t, "bench", "-datasets", "onebp-ml100k,yelp2018", "-epochs", "2", "-out", out,
-			"-data-dir", data)
+			"-data-dir", data, "-readme", "")
 		if err != nil {
 			t.Fatalf("bench: %v\n%s", err, stderr)
 		}
@@ -160,7 +160,7 @@ func TestBenchAndDiff(t *testing.T) {
 
 func TestBenchNothingPresent(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "results")
-	stdout, _, err := runCmd(t, "bench", "-data-dir", t.TempDir(), "-datasets", "ml-100k,gowalla", "-out", out)
+	stdout, _, err := runCmd(t, "bench", "-data-dir", t.TempDir(), "-datasets", "ml-100k,gowalla", "-out", out, "-readme", "")
 	if err == nil || !strings.Contains(err.Error(), "nothing written") || !strings.Contains(stdout, "skipped (missing): ml-100k") {
 		t.Fatalf("%v\n%s", err, stdout)
 	}

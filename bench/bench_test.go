@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -19,7 +20,17 @@ var benchData = struct {
 	m map[string]*data.Dataset
 }{m: map[string]*data.Dataset{}}
 
+//
+// In -short mode (CI's smoke run of every benchmark), a twin with more
+// interactions than gowalla is skipped: it runs the same code as gowalla
+// at several times the cost.
 func loadBench(b *testing.B, name string) (*data.Dataset, string) {
+	if testing.Short() {
+		_, err := os.Stat(filepath.Join(os.Getenv("ONEBP_DATA"), name))
+		if spec, _ := data.TwinOf(name); err != nil && spec.Interactions > 1100000 {
+			b.Skipf("-short: %s is absent and its synthetic twin (%d interactions) is skipped", name, spec.Interactions)
+		}
+	}
 	benchData.Lock()
 	defer benchData.Unlock()
 	if d, ok := benchData.m[name]; ok {

@@ -233,3 +233,22 @@ func TestPresets(t *testing.T) {
 		t.Error("unknown preset accepted")
 	}
 }
+
+func TestUpdateReadmeSummary(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "README.md")
+	os.WriteFile(path, []byte("# x\n\nintro\n"+summaryBegin+"\nold table\n"+summaryEnd+"\n\nafter\n"), 0o644)
+	runs := []*RunResult{smallRun(t, model.OneBP, 1), smallRun(t, model.TwoBP, 1)}
+	if ok, err := UpdateReadmeSummary(path, runs); !ok || err != nil {
+		t.Fatalf("%v %v", ok, err)
+	}
+	b, _ := os.ReadFile(path)
+	s := string(b)
+	if strings.Contains(s, "old table") || !strings.Contains(s, "| dataset") || !strings.HasPrefix(s, "# x\n\nintro\n") || !strings.HasSuffix(s, summaryEnd+"\n\nafter\n") {
+		t.Errorf("README after the update:\n%s", s)
+	}
+	plain := filepath.Join(t.TempDir(), "README.md")
+	os.WriteFile(plain, []byte("no markers\n"), 0o644)
+	if ok, err := UpdateReadmeSummary(plain, runs); ok || err != nil {
+		t.Errorf("a README without markers: %v %v", ok, err)
+	}
+}

@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -146,8 +147,8 @@ the test set and is optimistic. "OneBP vs TwoBP" is OneBP's relative change.
 		c := ref.Config
 		fmt.Fprintf(w, "\n## %s\n\n", name)
 		fmt.Fprintf(w, "%d users, %d items, split %s, dataset sha256 `%s`.  \n", ref.Users, ref.Items, ref.Split, ref.DatasetFingerprint[:16])
-		fmt.Fprintf(w, "Preset %s: dim %d, lr %g, l2 %g, beta %g (OneBP), %d negatives, batch %d, temperature %g, %d epochs, seed %d, %s, %s aggregation; evaluated every %d epochs. Hyper-parameters: %s.  \n",
-			orDash(c.Preset), c.Dim, c.LR, c.L2, c.Beta, c.Negatives, c.Batch, c.Temperature, c.Epochs, c.Seed, c.Optimizer, c.Aggregation, c.EvalEvery, c.Source)
+		fmt.Fprintf(w, "Preset %s: dim %d, lr %g, l2 %g, beta %g (OneBP), %d negatives, batch %d, temperature %g, %d epochs, seed %d, %s, %s aggregation; evaluated %s. Hyper-parameters: %s.  \n",
+			orDash(c.Preset), c.Dim, c.LR, c.L2, c.Beta, c.Negatives, c.Batch, c.Temperature, c.Epochs, c.Seed, c.Optimizer, c.Aggregation, every(c.EvalEvery), c.Source)
 		fmt.Fprintf(w, "Ran at commit `%s` with %s kernels, %d workers, on %s.\n\n", short(ref.Env.Commit), ref.Env.Kernels, ref.Env.Workers, ref.Env.CPU)
 		h, rows := QualityRows(one, two)
 		if err := WriteTable(w, true, h, rows); err != nil {
@@ -200,4 +201,71 @@ func orderMetrics(names []string) []string {
 		return ak - bk
 	})
 	return names
+}
+
+func every(n int) string {
+	if n == 1 {
+		return "after every epoch"
+	}
+	return fmt.Sprintf("every %d epochs and after the last", n)
+}
+
+// SummaryRows are one line per dataset: the headline numbers of OneBP and
+// TwoBP side by side.
+func SummaryRows(runs []*RunResult) (header []string, rows [][]string) {
+	header = []string{"dataset", "setup", "recall_at_20 OneBP / TwoBP", "ndcg_at_20 OneBP / TwoBP", "epoch time OneBP / TwoBP", "state memory OneBP / TwoBP"}
+	names, groups := byDataset(runs)
+	for _, name := range names {
+		one, two := pair(groups[name])
+		if one == nil || two == nil {
+			continue
+		}
+		ot, _ := one.MeanEpochSeconds()
+		tt, _ := two.MeanEpochSeconds()
+		rows = append(rows, []string{
+			name,
+			fmt.Sprintf("%s, dim %d, %d epochs", one.Config.Preset, one.Config.Dim, one.Config.Epochs),
+			fmt.Sprintf("%s / %s (%s)", f4(one.Final["recall_at_20"]), f4(two.Final["recall_at_20"]), relative(one.Final["recall_at_20"], two.Final["recall_at_20"])),
+			fmt.Sprintf("%s / %s (%s)", f4(one.Final["ndcg_at_20"]), f4(two.Final["ndcg_at_20"]), relative(one.Final["ndcg_at_20"], two.Final["ndcg_at_20"])),
+			fmt.Sprintf("%s / %s (%s)", seconds(ot), seconds(tt), relative(ot, tt)),
+			fmt.Sprintf("%s / %s (%s)", megabytes(one.Memory.StateBytes), megabytes(two.Memory.StateBytes),
+				relative(float64(one.Memory.StateBytes), float64(two.Memory.StateBytes))),
+		})
+	}
+	return header, rows
+}
+
+// The top-level README carries the latest summary between these markers;
+// `onebp bench` rewrites what lies between them.
+const (
+	summaryBegin = "<!-- results:begin (written by onebp bench) -->"
+	summaryEnd   = "<!-- results:end -->"
+)
+
+// UpdateReadmeSummary replaces the summary between the markers of the
+// README at path, if it has them; it reports whether it did.
+func UpdateReadmeSummary(path string, runs []*RunResult) (bool, error) {
+	old, err := os.ReadFile(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return false, nil
+		}
+		return false, err
+	}
+	before, rest, ok := strings.Cut(string(old), summaryBegin)
+	if !ok {
+		return false, nil
+	}
+	_, after, ok := strings.Cut(rest, summaryEnd)
+	if !ok {
+		return false, fmt.Errorf("%s: %q without %q", path, summaryBegin, summaryEnd)
+	}
+	var b strings.Builder
+	b.WriteString(before + summaryBegin + "\n\n")
+	h, rows := SummaryRows(runs)
+	if err := WriteTable(&b, true, h, rows); err != nil {
+		return false, err
+	}
+	b.WriteString("\n" + summaryEnd + after)
+	return true, WriteFileAtomic(path, func(w io.Writer) error { _, err := io.WriteString(w, b.String()); return err })
 }

@@ -27,6 +27,8 @@ type SuiteOptions struct {
 	Epochs    int       // 0: the preset's
 	Progress  io.Writer // per-epoch lines
 	Log       io.Writer // what is run and skipped
+	Readme    string    // README whose results summary to rewrite, if it has the markers
+	Rewrite   bool      // run nothing: regenerate the reports from the run records
 }
 
 // Suite runs OneBP and TwoBP on every requested dataset present, listing
@@ -35,6 +37,14 @@ type SuiteOptions struct {
 // leaves the previous results as they were.
 func Suite(ctx context.Context, opts SuiteOptions) error {
 	var runs []*RunResult
+	if opts.Rewrite {
+		opts.Datasets = nil
+		if existing, err := LoadRuns(opts.Out); err != nil {
+			return err
+		} else if len(existing) == 0 {
+			return fmt.Errorf("-rewrite: no run records in %s", filepath.Join(opts.Out, "runs"))
+		}
+	}
 	for _, name := range opts.Datasets {
 		if _, ok := data.Lookup(name); !ok {
 			return fmt.Errorf("-datasets: %q is not a registered dataset", name)
@@ -67,10 +77,26 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 			runs = append(runs, r)
 		}
 	}
-	if len(runs) == 0 {
+	if len(runs) == 0 && !opts.Rewrite {
 		return fmt.Errorf("none of the datasets %s is present in %s: nothing run, nothing written", strings.Join(opts.Datasets, ", "), opts.DataDir)
 	}
-	return SaveResults(opts.Out, runs)
+	if err := SaveResults(opts.Out, runs); err != nil {
+		return err
+	}
+	if opts.Readme == "" {
+		return nil
+	}
+	all, err := LoadRuns(opts.Out)
+	if err != nil {
+		return err
+	}
+	sortRuns(all)
+	if ok, err := UpdateReadmeSummary(opts.Readme, all); err != nil {
+		return err
+	} else if ok {
+		fmt.Fprintf(opts.Log, "updated the results summary in %s\n", opts.Readme)
+	}
+	return nil
 }
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
