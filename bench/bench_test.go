@@ -20,7 +20,6 @@ var benchData = struct {
 	m map[string]*data.Dataset
 }{m: map[string]*data.Dataset{}}
 
-//
 // In -short mode (CI's smoke run of every benchmark), a twin with more
 // interactions than gowalla is skipped: it runs the same code as gowalla
 // at several times the cost.
