@@ -38,29 +38,33 @@ func (a *adamState) accumulate(r int32, x float32, row []float32, stamp uint32) 
 // gradient rows it used. Dense: every row, in one call over contiguous
 // memory, rows without a gradient having gradient zero (their moments decay
 // and weight decay applies), exactly as PyTorch's dense Adam. Sparse: only
-// the rows with a gradient. It returns the first row with a gradient that
-// is no longer finite, or -1.
+// the rows with a gradient. It returns the first updated row that is no
+// longer finite, or -1.
 func (a *adamState) step(t Table, s *f32.AdamStep, dense bool, stamp uint32, lo, hi int) int {
 	dim := t.Dim
+	ok := true
 	if dense {
 		span := func(x Table) []float32 { return x.Data[lo*dim : hi*dim] }
-		f32.Adam(span(t), span(a.grad), span(a.m), span(a.v), s)
+		ok = f32.Adam(span(t), span(a.grad), span(a.m), span(a.v), s)
 	}
-	bad := -1
 	for r := lo; r < hi; r++ {
-		if a.stamp[r] != stamp {
-			continue
-		}
-		row, g := t.Row(r), a.grad.Row(r)
-		if !dense {
-			f32.Adam(row, g, a.m.Row(r), a.v.Row(r), s)
-		}
-		clear(g)
-		if bad < 0 && !finite(row) {
-			bad = r
+		if a.stamp[r] == stamp {
+			g := a.grad.Row(r)
+			if !dense {
+				ok = f32.Adam(t.Row(r), g, a.m.Row(r), a.v.Row(r), s) && ok
+			}
+			clear(g)
 		}
 	}
-	return bad
+	if ok {
+		return -1
+	}
+	for r := lo; r < hi; r++ {
+		if !finite(t.Row(r)) {
+			return r
+		}
+	}
+	return -1
 }
 
 // finite reports whether x holds no NaN and no infinity, which are the

@@ -179,9 +179,6 @@ func (t *Trainer) Epoch(ctx context.Context) (EpochStats, error) {
 		}
 		loss += l
 	}
-	if err := t.checkTables(); err != nil {
-		return EpochStats{}, err
-	}
 	t.epochs++
 	return EpochStats{
 		Epoch:   t.epoch,
@@ -355,18 +352,4 @@ func (t *Trainer) aggregateUsers(w, lo, hi int) {
 			apply(r)
 		}
 	}
-}
-
-// checkTables scans both whole tables at the end of an epoch: dense Adam
-// also moves rows no batch touched.
-func (t *Trainer) checkTables() error {
-	for _, c := range []struct {
-		what string
-		tab  Table
-	}{{"user", t.Users}, {"item", t.Items}} {
-		if i := firstNonFinite(c.tab.Data); i >= 0 {
-			return fmt.Errorf("epoch %d, end of epoch: %s %d's embedding holds %v; training diverged", t.epoch, c.what, i/c.tab.Dim, c.tab.Data[i])
-		}
-	}
-	return nil
 }

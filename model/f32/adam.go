@@ -28,7 +28,9 @@ func NewAdamStep(lr, beta1, beta2, eps, weightDecay float64, t int) AdamStep {
 	}
 }
 
-// Adam applies one step to parameters p with gradient g and moments m, v:
+// Adam applies one step to parameters p with gradient g and moments m, v,
+// and reports whether every updated parameter is finite (neither NaN nor
+// infinite):
 //
 //	for i := range p {
 //		gi := g[i] + float32(s.WeightDecay*p[i])
@@ -41,51 +43,38 @@ func NewAdamStep(lr, beta1, beta2, eps, weightDecay float64, t int) AdamStep {
 // which is PyTorch's single-tensor Adam (grad.add(param, alpha=wd);
 // exp_avg.mul_(b1).add_(grad, alpha=1-b1); exp_avg_sq.mul_(b2).addcmul_(grad,
 // grad, value=1-b2); denom = exp_avg_sq.sqrt() / sqrt(bc2) + eps;
-// param.addcdiv_(exp_avg, denom, value=-lr/bc1)).
-func Adam(p, g, m, v []float32, s *AdamStep) {
+// param.addcdiv_(exp_avg, denom, value=-lr/bc1)). A row absent from a batch
+// takes it with g = 0: its moments decay and weight decay still applies.
+// The finiteness check rides along for free: the loop waits on its
+// divisions, not on the integer unit.
+func Adam(p, g, m, v []float32, s *AdamStep) bool {
 	if len(g) != len(p) || len(m) != len(p) || len(v) != len(p) {
 		panic(errLength)
 	}
-	active.adam(p, g, m, v, s)
-}
-
-// AdamDecay is Adam with a zero gradient, for the rows of a dense update
-// that are absent from the batch: their moments decay and weight decay
-// still applies.
-//
-//	gi := float32(s.WeightDecay * p[i])  // then as in Adam
-func AdamDecay(p, m, v []float32, s *AdamStep) {
-	if len(m) != len(p) || len(v) != len(p) {
-		panic(errLength)
-	}
-	active.adamDecay(p, m, v, s)
+	return active.adam(p, g, m, v, s)
 }
 
 // sqrt32 is the correctly rounded float32 square root (one SQRTSS).
 func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
 
-func adamPortable(p, g, m, v []float32, s *AdamStep) {
+// nonFinite is bit 31 of (bits&0x7f800000)+0x00800000, set exactly when the
+// exponent bits are all ones (an infinity or a NaN); OR-ing it over many
+// values needs no branch.
+func nonFinite(x float32) uint32 { return (math.Float32bits(x) & 0x7f800000) + 0x00800000 }
+
+func adamPortable(p, g, m, v []float32, s *AdamStep) bool {
 	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
 	b1, b2, c1, c2 := s.Beta1, s.Beta2, s.OneMinusBeta1, s.OneMinusBeta2
 	eps, wd, step, bc2 := s.Eps, s.WeightDecay, s.StepSize, s.BiasCorrection2Sqrt
+	var bad uint32
 	for i := range p {
 		gi := g[i] + float32(wd*p[i])
 		mi := float32(b1*m[i]) + float32(c1*gi)
 		vi := float32(b2*v[i]) + float32(float32(c2*gi)*gi)
 		m[i], v[i] = mi, vi
-		p[i] -= float32(step*mi) / (sqrt32(vi)/bc2 + eps)
+		pi := p[i] - float32(step*mi)/(sqrt32(vi)/bc2+eps)
+		p[i] = pi
+		bad |= nonFinite(pi)
 	}
-}
-
-func adamDecayPortable(p, m, v []float32, s *AdamStep) {
-	m, v = m[:len(p)], v[:len(p)]
-	b1, b2, c1, c2 := s.Beta1, s.Beta2, s.OneMinusBeta1, s.OneMinusBeta2
-	eps, wd, step, bc2 := s.Eps, s.WeightDecay, s.StepSize, s.BiasCorrection2Sqrt
-	for i := range p {
-		gi := float32(wd * p[i])
-		mi := float32(b1*m[i]) + float32(c1*gi)
-		vi := float32(b2*v[i]) + float32(float32(c2*gi)*gi)
-		m[i], v[i] = mi, vi
-		p[i] -= float32(step*mi) / (sqrt32(vi)/bc2 + eps)
-	}
+	return bad&0x80000000 == 0
 }

@@ -16,8 +16,7 @@ type kernels struct {
 	axpy      func(a float32, x, y []float32)
 	axpby     func(a float32, x []float32, b float32, y []float32)
 	scal      func(a float32, x []float32)
-	adam      func(p, g, m, v []float32, s *AdamStep)
-	adamDecay func(p, m, v []float32, s *AdamStep)
+	adam      func(p, g, m, v []float32, s *AdamStep) bool
 	packItems func(p *Panel, items []float32)
 	scores    func(users []float32, panel *Panel, i0, i1 int, out []float32)
 }
@@ -30,7 +29,6 @@ var portable = &kernels{
 	axpby:     axpbyPortable,
 	scal:      scalPortable,
 	adam:      adamPortable,
-	adamDecay: adamDecayPortable,
 	packItems: packItemsPortable,
 	scores:    scoresPortable,
 }

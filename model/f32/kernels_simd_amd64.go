@@ -29,7 +29,6 @@ func init() {
 		axpby:     axpbyAVX2,
 		scal:      scalAVX2,
 		adam:      adamAVX2,
-		adamDecay: adamDecayAVX2,
 		packItems: packItemsAVX2,
 		scores:    scoresAVX2,
 	}
@@ -143,44 +142,40 @@ func scalAVX2(a float32, x []float32) {
 	}
 }
 
-func adamAVX2(p, g, m, v []float32, s *AdamStep) {
-	adamVectorized(p, g[:len(p)], m, v, s)
+func adamAVX2(p, g, m, v []float32, s *AdamStep) bool {
+	ok := adamVectorized(p, g[:len(p)], m, v, s)
 	if i := len(p) - len(p)%8; i < len(p) {
-		adamPortable(p[i:], g[i:len(p)], m[i:], v[i:], s)
+		ok = adamPortable(p[i:], g[i:len(p)], m[i:], v[i:], s) && ok
 	}
+	return ok
 }
 
-func adamDecayAVX2(p, m, v []float32, s *AdamStep) {
-	adamVectorized(p, nil, m, v, s)
-	if i := len(p) - len(p)%8; i < len(p) {
-		adamDecayPortable(p[i:], m[i:], v[i:], s)
-	}
-}
-
-// adamVectorized runs Adam over the whole 8-element groups of p; g == nil
-// is a zero gradient. The constants are broadcast into locals, not a
-// struct: copying a struct of vectors uses legacy-SSE moves, which stall
-// while the upper halves of the registers are in use.
-func adamVectorized(p, g, m, v []float32, s *AdamStep) {
-	m, v = m[:len(p)], v[:len(p)]
+// adamVectorized runs Adam over the whole 8-element groups of p. The
+// constants are broadcast into locals, not a struct: copying a struct of
+// vectors uses legacy-SSE moves, which stall while the upper halves of the
+// registers are in use.
+func adamVectorized(p, g, m, v []float32, s *AdamStep) bool {
+	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
 	b1, b2 := archsimd.BroadcastFloat32x8(s.Beta1), archsimd.BroadcastFloat32x8(s.Beta2)
 	c1, c2 := archsimd.BroadcastFloat32x8(s.OneMinusBeta1), archsimd.BroadcastFloat32x8(s.OneMinusBeta2)
 	eps, wd := archsimd.BroadcastFloat32x8(s.Eps), archsimd.BroadcastFloat32x8(s.WeightDecay)
 	step, bc2 := archsimd.BroadcastFloat32x8(s.StepSize), archsimd.BroadcastFloat32x8(s.BiasCorrection2Sqrt)
+	var check archsimd.Float32x8 // sums x - x: 0 while every x is finite, NaN after
 	for i := 0; i <= len(p)-8; i += 8 {
 		pv := archsimd.LoadFloat32x8Slice(p[i:])
-		gv := wd.Mul(pv) // + g below: the sum is the same in either order
-		if g != nil {
-			gv = archsimd.LoadFloat32x8Slice(g[i:]).Add(gv)
-		}
+		gv := archsimd.LoadFloat32x8Slice(g[i:]).Add(wd.Mul(pv))
 		mv := b1.Mul(archsimd.LoadFloat32x8Slice(m[i:])).Add(c1.Mul(gv))
 		vv := b2.Mul(archsimd.LoadFloat32x8Slice(v[i:])).Add(c2.Mul(gv).Mul(gv))
 		mv.StoreSlice(m[i:])
 		vv.StoreSlice(v[i:])
 		denom := vv.Sqrt().Div(bc2).Add(eps)
-		pv.Sub(step.Mul(mv).Div(denom)).StoreSlice(p[i:])
+		pv = pv.Sub(step.Mul(mv).Div(denom))
+		pv.StoreSlice(p[i:])
+		check = check.Add(pv.Sub(pv))
 	}
+	ok := check.IsNaN().ToBits() == 0
 	archsimd.ClearAVXUpperBits()
+	return ok
 }
 
 // packItemsAVX2 lays the items out in panels of 8: column k of items

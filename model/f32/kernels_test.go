@@ -155,14 +155,10 @@ func TestElementwise(t *testing.T) {
 	})
 }
 
-// adamNaive is Adam's doc comment, literally; g == nil is a zero gradient.
+// adamNaive is Adam's doc comment, literally.
 func adamNaive(p, g, m, v []float32, s *AdamStep) {
 	for i := range p {
-		var gi float32
-		if g != nil {
-			gi = g[i]
-		}
-		gi += float32(s.WeightDecay * p[i])
+		gi := g[i] + float32(s.WeightDecay*p[i])
 		m[i] = float32(s.Beta1*m[i]) + float32(s.OneMinusBeta1*gi)
 		v[i] = float32(s.Beta2*v[i]) + float32(float32(s.OneMinusBeta2*gi)*gi)
 		denom := float32(math.Sqrt(float64(v[i])))/s.BiasCorrection2Sqrt + s.Eps
@@ -183,17 +179,18 @@ func TestAdamMatchesNaiveLoop(t *testing.T) {
 				for t1 := 1; t1 <= 3; t1++ {
 					s := NewAdamStep(5e-4, 0.9, 0.999, 1e-8, wd, t1)
 					for _, zero := range []bool{false, true} {
+						grad := g
+						if zero { // a row absent from the batch
+							grad = make([]float32, n)
+						}
 						p, pw := guarded(p0)
 						m, mw := guarded(m0)
 						v, vw := guarded(v0)
 						wp, wm, wv := append([]float32(nil), p0...), append([]float32(nil), m0...), append([]float32(nil), v0...)
-						if zero {
-							AdamDecay(p, m, v, &s)
-							adamNaive(wp, nil, wm, wv, &s)
-						} else {
-							Adam(p, g, m, v, &s)
-							adamNaive(wp, g, wm, wv, &s)
+						if !Adam(p, grad, m, v, &s) {
+							t.Fatalf("n=%d: finite inputs reported non-finite", n)
 						}
+						adamNaive(wp, grad, wm, wv, &s)
 						checkGuards(t, pw, n)
 						checkGuards(t, mw, n)
 						checkGuards(t, vw, n)
@@ -202,6 +199,25 @@ func TestAdamMatchesNaiveLoop(t *testing.T) {
 								t.Fatalf("n=%d wd=%g t=%d zero=%v: element %d differs from the naive loop", n, wd, t1, zero, i)
 							}
 						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestAdamReportsNonFinite: one infinite or NaN input anywhere makes Adam
+// report it.
+func TestAdamReportsNonFinite(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		s := NewAdamStep(1e-3, 0.9, 0.999, 1e-8, 0, 1)
+		for _, n := range []int{1, 7, 8, 9, 33} {
+			for _, bad := range []float32{float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN())} {
+				for at := range n {
+					p, g := make([]float32, n), make([]float32, n)
+					g[at] = bad
+					if Adam(p, g, make([]float32, n), make([]float32, n), &s) {
+						t.Fatalf("n=%d: gradient %v at %d not reported", n, bad, at)
 					}
 				}
 			}
@@ -324,7 +340,6 @@ func TestLengthMismatchPanics(t *testing.T) {
 		"Axpy":      func() { Axpy(1, three, two) },
 		"Axpby":     func() { Axpby(1, three, 1, two) },
 		"Adam":      func() { Adam(three, two, three, three, &s) },
-		"AdamDecay": func() { AdamDecay(three, three, two, &s) },
 		"PackItems": func() { PackItems(&panel, three, 2, 3) },
 		"Scores":    func() { Scores(make([]float32, 6), &panel, 0, 2, three) },
 		"Scores i0": func() { Scores(make([]float32, 6), &panel, 1, 2, two) },
