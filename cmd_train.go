@@ -10,6 +10,7 @@ import (
 
 	"onebp/bench"
 	"onebp/data"
+	"onebp/data/atomicfile"
 	"onebp/model"
 )
 
@@ -141,7 +142,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	var errs []error
 	if *out != "" {
-		errs = append(errs, bench.WriteFileAtomic(*out, func(w io.Writer) error {
+		errs = append(errs, atomicfile.Write(*out, func(w io.Writer) error {
 			if err := bench.WriteQuality(w, []*bench.RunResult{r}); err != nil {
 				return err
 			}
@@ -149,13 +150,13 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}))
 	}
 	if *jsonOut != "" {
-		errs = append(errs, bench.WriteFileAtomic(*jsonOut, func(w io.Writer) error { return bench.WriteRunJSON(w, r) }))
+		errs = append(errs, atomicfile.Write(*jsonOut, func(w io.Writer) error { return bench.WriteRunJSON(w, r) }))
 	}
 	if *export != "" {
 		users, items := r.Tables()
 		errs = append(errs,
-			bench.WriteFileAtomic(filepath.Join(*export, "users.npy"), func(w io.Writer) error { return bench.WriteNPY(w, users) }),
-			bench.WriteFileAtomic(filepath.Join(*export, "items.npy"), func(w io.Writer) error { return bench.WriteNPY(w, items) }))
+			atomicfile.Write(filepath.Join(*export, "users.npy"), func(w io.Writer) error { return bench.WriteNPY(w, users) }),
+			atomicfile.Write(filepath.Join(*export, "items.npy"), func(w io.Writer) error { return bench.WriteNPY(w, items) }))
 	}
 	return errors.Join(errs...)
 }

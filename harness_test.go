@@ -71,7 +71,7 @@ func TestTrainCommandErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"train", "-strategy", "threebp"}, `-strategy: strategy "threebp": want onebp or twobp`},
+		{[]string{"train", "-strategy", "threebp"}, `-strategy: strategy "threebp": want twobp or onebp`},
 		{[]string{"train", "-preset", "slow"}, `-preset "slow": want paper or quick`},
 		{[]string{"train", "-dim", "0"}, "-dim 0: want at least 1"},
 		{[]string{"train", "-optimizer", "sgd"}, `-optimizer: optimizer "sgd": want adam or sparse-adam`},

@@ -12,6 +12,7 @@ import (
 	"strconv"
 
 	"onebp/data"
+	"onebp/data/atomicfile"
 	"onebp/model"
 )
 
@@ -88,7 +89,7 @@ func Parity(ctx context.Context, opts ParityOptions) error {
 		"curves/parity.svg": func(w io.Writer) error { return WriteSVG(w, parityPlots(runs)) },
 	}
 	for rel, write := range files {
-		if err := WriteFileAtomic(filepath.Join(opts.Out, rel), write); err != nil {
+		if err := atomicfile.Write(filepath.Join(opts.Out, rel), write); err != nil {
 			return err
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"onebp/data/atomicfile"
 )
 
 // pair finds a dataset's OneBP and TwoBP runs (either may be nil).
@@ -267,5 +269,5 @@ func UpdateReadmeSummary(path string, runs []*RunResult) (bool, error) {
 		return false, err
 	}
 	b.WriteString("\n" + summaryEnd + after)
-	return true, WriteFileAtomic(path, func(w io.Writer) error { _, err := io.WriteString(w, b.String()); return err })
+	return true, atomicfile.Write(path, func(w io.Writer) error { _, err := io.WriteString(w, b.String()); return err })
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"onebp/data"
+	"onebp/data/atomicfile"
 	"onebp/model"
 )
 
@@ -120,7 +121,7 @@ func SaveResults(dir string, runs []*RunResult) error {
 	}
 	sortRuns(all)
 	for _, r := range runs {
-		if err := WriteFileAtomic(runFile(dir, r), func(w io.Writer) error { return writeJSON(w, r) }); err != nil {
+		if err := atomicfile.Write(runFile(dir, r), func(w io.Writer) error { return writeJSON(w, r) }); err != nil {
 			return err
 		}
 	}
@@ -137,7 +138,7 @@ func SaveResults(dir string, runs []*RunResult) error {
 		}
 	}
 	for rel, write := range files {
-		if err := WriteFileAtomic(filepath.Join(dir, rel), write); err != nil {
+		if err := atomicfile.Write(filepath.Join(dir, rel), write); err != nil {
 			return err
 		}
 	}

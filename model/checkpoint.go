@@ -1,7 +1,6 @@
 package model
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
@@ -10,7 +9,8 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
+
+	"onebp/data/atomicfile"
 )
 
 // A checkpoint is the full training state, so that training resumed from
@@ -72,46 +72,38 @@ func (t *Trainer) stateTables() []Table {
 
 // SaveCheckpoint writes the training state to path atomically: to a
 // temporary file in the same directory, renamed into place once complete.
-func (t *Trainer) SaveCheckpoint(path string) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	h := sha256.New()
-	w := bufio.NewWriterSize(io.MultiWriter(tmp, h), 1<<20)
+func (t *Trainer) SaveCheckpoint(path string) error {
 	header, err := json.Marshal(t.header())
 	if err != nil {
 		return err
 	}
-	w.WriteString(checkpointMagic)
-	binary.Write(w, binary.LittleEndian, [2]uint32{checkpointVersion, uint32(len(header))})
-	w.Write(header)
-	var buf [4]byte
-	for _, tab := range t.stateTables() {
-		for _, x := range tab.Data {
-			binary.LittleEndian.PutUint32(buf[:], math.Float32bits(x))
-			w.Write(buf[:])
+	return atomicfile.Write(path, func(out io.Writer) error {
+		h := sha256.New()
+		w := io.MultiWriter(out, h)
+		buf := append([]byte(checkpointMagic), make([]byte, 8)...)
+		binary.LittleEndian.PutUint32(buf[8:], checkpointVersion)
+		binary.LittleEndian.PutUint32(buf[12:], uint32(len(header)))
+		if _, err := w.Write(append(buf, header...)); err != nil {
+			return err
 		}
-	}
-	if err := w.Flush(); err != nil {
+		chunk := make([]byte, 0, 1<<16)
+		for _, tab := range t.stateTables() {
+			for _, x := range tab.Data {
+				chunk = binary.LittleEndian.AppendUint32(chunk, math.Float32bits(x))
+				if len(chunk) == cap(chunk) {
+					if _, err := w.Write(chunk); err != nil {
+						return err
+					}
+					chunk = chunk[:0]
+				}
+			}
+		}
+		if _, err := w.Write(chunk); err != nil {
+			return err
+		}
+		_, err := out.Write(h.Sum(nil))
 		return err
-	}
-	if _, err := tmp.Write(h.Sum(nil)); err != nil {
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil { // CreateTemp makes it 0600
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	})
 }
 
 // LoadCheckpoint restores the state saved by SaveCheckpoint into t, which

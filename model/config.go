@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"runtime"
+	"strings"
 )
 
 // Strategy is how the user tower learns.
@@ -16,19 +17,6 @@ const (
 	OneBP
 )
 
-func (s Strategy) String() string { return [...]string{"twobp", "onebp"}[s] }
-
-// ParseStrategy reads "onebp" or "twobp".
-func ParseStrategy(s string) (Strategy, error) {
-	switch s {
-	case "onebp":
-		return OneBP, nil
-	case "twobp":
-		return TwoBP, nil
-	}
-	return 0, fmt.Errorf("strategy %q: want onebp or twobp", s)
-}
-
 // Optimizer is how Adam treats rows absent from a batch.
 type Optimizer int
 
@@ -40,19 +28,6 @@ const (
 	// SparseAdam updates only the rows present in the batch.
 	SparseAdam
 )
-
-func (o Optimizer) String() string { return [...]string{"adam", "sparse-adam"}[o] }
-
-// ParseOptimizer reads "adam" or "sparse-adam".
-func ParseOptimizer(s string) (Optimizer, error) {
-	switch s {
-	case "adam":
-		return DenseAdam, nil
-	case "sparse-adam":
-		return SparseAdam, nil
-	}
-	return 0, fmt.Errorf("optimizer %q: want adam or sparse-adam", s)
-}
 
 // Aggregation is how OneBP treats a user who occurs several times in a
 // batch.
@@ -67,17 +42,40 @@ const (
 	Sequential
 )
 
-func (a Aggregation) String() string { return [...]string{"reference", "sequential"}[a] }
+// The names of the options, indexed by value, as flags and records spell
+// them.
+var (
+	strategyNames    = []string{"twobp", "onebp"}
+	optimizerNames   = []string{"adam", "sparse-adam"}
+	aggregationNames = []string{"reference", "sequential"}
+)
+
+func (s Strategy) String() string    { return strategyNames[s] }
+func (o Optimizer) String() string   { return optimizerNames[o] }
+func (a Aggregation) String() string { return aggregationNames[a] }
+
+// ParseStrategy reads "onebp" or "twobp".
+func ParseStrategy(s string) (Strategy, error) {
+	return parseName[Strategy]("strategy", s, strategyNames)
+}
+
+// ParseOptimizer reads "adam" or "sparse-adam".
+func ParseOptimizer(s string) (Optimizer, error) {
+	return parseName[Optimizer]("optimizer", s, optimizerNames)
+}
 
 // ParseAggregation reads "reference" or "sequential".
 func ParseAggregation(s string) (Aggregation, error) {
-	switch s {
-	case "reference":
-		return Reference, nil
-	case "sequential":
-		return Sequential, nil
+	return parseName[Aggregation]("aggregation", s, aggregationNames)
+}
+
+func parseName[T ~int](what, s string, names []string) (T, error) {
+	for i, n := range names {
+		if n == s {
+			return T(i), nil
+		}
 	}
-	return 0, fmt.Errorf("aggregation %q: want reference or sequential", s)
+	return 0, fmt.Errorf("%s %q: want %s", what, s, strings.Join(names, " or "))
 }
 
 // Adam's fixed constants (PyTorch's defaults).
