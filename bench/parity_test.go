@@ -23,11 +23,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // evaluation behaviour shows here; both kernel builds must match the same
 // file. Regenerate with go test ./bench -run ParityStart -update.
 func TestParityStartGolden(t *testing.T) {
-	dir := os.Getenv("ONEBP_DATA")
-	if dir == "" {
-		t.Skip("ONEBP_DATA is not set")
-	}
-	d, err := data.Load(dir, "onebp-ml100k", data.DefaultSplitSeed)
+	d, err := data.LoadFromEnv("onebp-ml100k")
 	if errors.Is(err, data.ErrMissing) {
 		t.Skip(err)
 	}

@@ -17,18 +17,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// dataDir returns $ONEBP_DATA or skips the test.
-func dataDir(t testing.TB) string {
-	dir := os.Getenv("ONEBP_DATA")
-	if dir == "" {
-		t.Skip("ONEBP_DATA is not set: real datasets not checked (CI sets it to ../shared/datasets)")
-	}
-	return dir
-}
-
-// loadOrSkip loads a registered dataset, skipping when it is not present.
+// loadOrSkip loads a registered dataset from ONEBP_DATA, skipping when it
+// is not there (CI sets ONEBP_DATA to ../shared/datasets).
 func loadOrSkip(t testing.TB, name string) *Dataset {
-	d, err := Load(dataDir(t), name, DefaultSplitSeed)
+	d, err := LoadFromEnv(name)
 	if errors.Is(err, ErrMissing) {
 		t.Skipf("%s is not in ONEBP_DATA: %v", name, err)
 	}

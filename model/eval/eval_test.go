@@ -4,7 +4,6 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"testing"
 
@@ -228,11 +227,7 @@ func TestWorkersGiveSameMeans(t *testing.T) {
 // their formulas with recall's +1e-8 and the mean over users with test
 // items) and compares it with ours on onebp-ml100k with a random model.
 func TestAuthorsProtocol(t *testing.T) {
-	dir := os.Getenv("ONEBP_DATA")
-	if dir == "" {
-		t.Skip("ONEBP_DATA is not set")
-	}
-	d, err := data.Load(dir, "onebp-ml100k", data.DefaultSplitSeed)
+	d, err := data.LoadFromEnv("onebp-ml100k")
 	if errors.Is(err, data.ErrMissing) {
 		t.Skip(err)
 	}
