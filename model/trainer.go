@@ -57,7 +57,7 @@ type Trainer struct {
 	firstBad []string    // per worker: the first non-finite row it found
 	// The phases, as method values made once so that running them
 	// allocates nothing.
-	forward, items, gradients, steps2, aggregate func(w, lo, hi int)
+	phaseForward, phaseItems, phaseGradients, phaseSteps, phaseAggregate func(w, lo, hi int)
 }
 
 // EpochStats describe one epoch of training.
@@ -113,8 +113,8 @@ func NewTrainer(d *data.Dataset, cfg Config) (*Trainer, error) {
 		t.dots = append(t.dots, make([]float32, k))
 	}
 	t.firstBad = make([]string, t.pool.workers)
-	t.forward, t.items, t.aggregate = t.forwardRows, t.itemGradientsAndStep, t.aggregateUsers
-	t.gradients, t.steps2 = t.bothGradients, t.bothSteps
+	t.phaseForward, t.phaseItems, t.phaseAggregate = t.forwardRows, t.itemGradientsAndStep, t.aggregateUsers
+	t.phaseGradients, t.phaseSteps = t.bothGradients, t.bothSteps
 	return t, nil
 }
 
@@ -191,7 +191,7 @@ func (t *Trainer) Epoch(ctx context.Context) (EpochStats, error) {
 
 // trainBatch runs one batch and returns its mean loss.
 func (t *Trainer) trainBatch() (float64, error) {
-	t.pool.run(t.cfg.Batch, t.forward)
+	t.pool.run(t.cfg.Batch, t.phaseForward)
 	loss := 0.0
 	for _, l := range t.rowLoss {
 		loss += l
@@ -202,11 +202,11 @@ func (t *Trainer) trainBatch() (float64, error) {
 	}
 	t.adam = f32.NewAdamStep(t.cfg.LR, AdamBeta1, AdamBeta2, AdamEps, t.cfg.L2, t.steps+1)
 	if t.userAdam != nil {
-		t.pool.run(max(t.Items.Rows, t.Users.Rows), t.gradients)
-		t.pool.run(max(t.Items.Rows, t.Users.Rows), t.steps2)
+		t.pool.run(max(t.Items.Rows, t.Users.Rows), t.phaseGradients)
+		t.pool.run(max(t.Items.Rows, t.Users.Rows), t.phaseSteps)
 	} else {
-		t.pool.run(t.Items.Rows, t.items)
-		t.pool.run(t.Users.Rows, t.aggregate)
+		t.pool.run(t.Items.Rows, t.phaseItems)
+		t.pool.run(t.Users.Rows, t.phaseAggregate)
 	}
 	t.steps++
 	for w, bad := range t.firstBad {

@@ -88,7 +88,7 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 	for _, s := range []Strategy{TwoBP, OneBP} {
 		tr := newTrainer(t, d, tinyConfig(s))
 		tr.rows = tr.pairs[1:4] // user 0 twice and user 1; item 2 is positive twice
-		tr.pool.run(tr.cfg.Batch, tr.forward)
+		tr.pool.run(tr.cfg.Batch, tr.phaseForward)
 		tr.itemGradientsFor(0, d.Items)
 		if s == TwoBP {
 			tr.userGradientsFor(0, d.Users)
