@@ -47,7 +47,7 @@ func ParseSynthetic(name string) (SyntheticSpec, error) {
 	params, ok := strings.CutPrefix(name, "synthetic:")
 	if !ok {
 		if name != "synthetic" {
-			return s, fmt.Errorf("dataset %q: want synthetic or synthetic:key=value,...", name)
+			return s, fmt.Errorf("dataset %q: want synthetic or synthetic:key=value,key=value", name)
 		}
 		return s, nil
 	}

@@ -68,7 +68,7 @@ func TestParseSynthetic(t *testing.T) {
 		{"synthetic:seed=5", SyntheticSpec{1000, 1700, 100000, 5}, ""},
 		{"synthetic:users=x", SyntheticSpec{}, `dataset "synthetic:users=x": users="x" is not a non-negative integer`},
 		{"synthetic:colour=3", SyntheticSpec{}, `dataset "synthetic:colour=3": unknown key "colour" (want users, items, interactions, seed)`},
-		{"synthetics", SyntheticSpec{}, `dataset "synthetics": want synthetic or synthetic:key=value,...`},
+		{"synthetics", SyntheticSpec{}, `dataset "synthetics": want synthetic or synthetic:key=value,key=value`},
 	} {
 		got, err := ParseSynthetic(c.in)
 		if c.err != "" {
