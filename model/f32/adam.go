@@ -14,7 +14,9 @@ type AdamStep struct {
 }
 
 // NewAdamStep computes the constants of step t >= 1 in float64, as PyTorch
-// does with Python floats, and rounds them to float32 once.
+// does with Python floats, and rounds them to float32 once. The powers are
+// taken by repeated squaring rather than math.Pow, whose last bit may
+// differ between platforms.
 func NewAdamStep(lr, beta1, beta2, eps, weightDecay float64, t int) AdamStep {
 	return AdamStep{
 		Beta1:               float32(beta1),
@@ -23,9 +25,22 @@ func NewAdamStep(lr, beta1, beta2, eps, weightDecay float64, t int) AdamStep {
 		OneMinusBeta2:       float32(1 - beta2),
 		Eps:                 float32(eps),
 		WeightDecay:         float32(weightDecay),
-		StepSize:            float32(lr / (1 - math.Pow(beta1, float64(t)))),
-		BiasCorrection2Sqrt: float32(math.Sqrt(1 - math.Pow(beta2, float64(t)))),
+		StepSize:            float32(lr / (1 - pow(beta1, t))),
+		BiasCorrection2Sqrt: float32(math.Sqrt(1 - pow(beta2, t))),
 	}
+}
+
+// pow returns x**n for n >= 0 by repeated squaring: only multiplications,
+// each rounded, so the result is the same everywhere.
+func pow(x float64, n int) float64 {
+	r := 1.0
+	for ; n > 0; n >>= 1 {
+		if n&1 == 1 {
+			r *= x
+		}
+		x *= x
+	}
+	return r
 }
 
 // Adam applies one step to parameters p with gradient g and moments m, v,

@@ -225,6 +225,17 @@ func TestAdamReportsNonFinite(t *testing.T) {
 	})
 }
 
+func TestPow(t *testing.T) {
+	for _, c := range []struct {
+		x float64
+		n int
+	}{{0.9, 0}, {0.9, 1}, {0.9, 2}, {0.999, 7}, {0.999, 1000}, {0.9, 123457}} {
+		if got, want := pow(c.x, c.n), math.Pow(c.x, float64(c.n)); math.Abs(got-want) > 1e-13*want && got != want {
+			t.Errorf("pow(%v, %d) = %v, math.Pow %v", c.x, c.n, got, want)
+		}
+	}
+}
+
 // TestAdamHandComputed checks Adam against values computed here from the
 // textbook formulas in float64, over several steps with and without weight
 // decay, including step 1 where the update is lr*g/(|g|+eps).
