@@ -38,8 +38,8 @@ func (a *adamState) accumulate(r int32, x float32, row []float32, stamp uint32) 
 // gradient rows it used. Dense: every row, in one call over contiguous
 // memory, rows without a gradient having gradient zero (their moments decay
 // and weight decay applies), exactly as PyTorch's dense Adam. Sparse: only
-// the rows with a gradient. It returns the first updated row that is no
-// longer finite, or -1.
+// the rows with a gradient. It returns the index in t.Data of the first
+// updated value that is not finite, or -1.
 func (a *adamState) step(t Table, s *f32.AdamStep, dense bool, stamp uint32, lo, hi int) int {
 	dim := t.Dim
 	ok := true
@@ -59,27 +59,7 @@ func (a *adamState) step(t Table, s *f32.AdamStep, dense bool, stamp uint32, lo,
 	if ok {
 		return -1
 	}
-	for r := lo; r < hi; r++ {
-		if !finite(t.Row(r)) {
-			return r
-		}
-	}
-	return -1
-}
-
-// finite reports whether x holds no NaN and no infinity, which are the
-// values whose exponent bits are all ones.
-func finite(x []float32) bool {
-	var m0, m1 uint32
-	i := 0
-	for ; i+1 < len(x); i += 2 {
-		m0 = max(m0, math.Float32bits(x[i])&0x7fffffff)
-		m1 = max(m1, math.Float32bits(x[i+1])&0x7fffffff)
-	}
-	if i < len(x) {
-		m0 = max(m0, math.Float32bits(x[i])&0x7fffffff)
-	}
-	return max(m0, m1) < 0x7f800000
+	return lo*dim + firstNonFinite(t.Data[lo*dim:hi*dim])
 }
 
 // firstNonFinite returns the index of the first NaN or infinity in x, or -1.

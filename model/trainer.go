@@ -43,8 +43,7 @@ type Trainer struct {
 	// row*k+j over the k = 1+Negatives candidates of a row, candidate 0
 	// being the positive item.
 	epoch, batch int
-	rows         []uint64  // the pair of each row
-	rowUser      []int32   // user of each row
+	rows         []uint64  // the pair of each row (see rowUser, rowItem)
 	cand         []int32   // item of each entry
 	coef         []float32 // dL/ds / temperature of each entry
 	rowLoss      []float64
@@ -88,7 +87,6 @@ func NewTrainer(d *data.Dataset, cfg Config) (*Trainer, error) {
 		sampler:     s,
 		pairs:       make([]uint64, 0, d.Train.NNZ()),
 		order:       make([]uint64, d.Train.NNZ()),
-		rowUser:     make([]int32, cfg.Batch),
 		cand:        make([]int32, cfg.Batch*k),
 		coef:        make([]float32, cfg.Batch*k),
 		rowLoss:     make([]float64, cfg.Batch),
@@ -146,7 +144,7 @@ func (t *Trainer) StateBytes() StateMemory {
 			m.Gradients += grad
 		}
 	}
-	m.Batch = int64(len(t.cand))*(4+4) + int64(len(t.rowUser))*(4+8) +
+	m.Batch = int64(len(t.cand))*(4+4) + int64(len(t.rowLoss))*8 +
 		int64(len(t.order)+len(t.pairs))*8 + int64(len(t.userStamp))*4
 	return m
 }
@@ -233,15 +231,13 @@ func (t *Trainer) forwardRows(w, lo, hi int) {
 	// Sample every row first, so that the scoring below has only
 	// independent memory loads to wait for.
 	for r := lo; r < hi; r++ {
-		u, pos := int32(t.rows[r]>>32), int32(uint32(t.rows[r]))
-		t.rowUser[r] = u
 		cand := t.cand[r*k : (r+1)*k]
-		cand[0] = pos
+		cand[0] = t.rowItem(r)
 		prng.Reseed(src, t.cfg.Seed, prng.ForNegatives, uint64(t.epoch), uint64(t.batch*t.cfg.Batch+r))
-		t.sampler.sample(src, u, cand[1:])
+		t.sampler.sample(src, t.rowUser(r), cand[1:])
 	}
 	for r := lo; r < hi; r++ {
-		f32.Dots(t.Users.Row(int(t.rowUser[r])), t.Items.Data, t.cand[r*k:(r+1)*k], dots)
+		f32.Dots(t.Users.Row(int(t.rowUser(r))), t.Items.Data, t.cand[r*k:(r+1)*k], dots)
 		top := math.Inf(-1)
 		for j, d := range dots {
 			s[j] = float64(d) * invTau
@@ -270,7 +266,7 @@ func (t *Trainer) itemGradientsFor(lo, hi int) {
 	k, stamp := 1+t.cfg.Negatives, t.stamp()
 	for e, i := range t.cand {
 		if int(i) >= lo && int(i) < hi {
-			t.itemAdam.accumulate(i, t.coef[e], t.Users.Row(int(t.rowUser[e/k])), stamp)
+			t.itemAdam.accumulate(i, t.coef[e], t.Users.Row(int(t.rowUser(e/k))), stamp)
 		}
 	}
 }
@@ -280,7 +276,7 @@ func (t *Trainer) itemGradientsFor(lo, hi int) {
 func (t *Trainer) userGradientsFor(lo, hi int) {
 	k, stamp := 1+t.cfg.Negatives, t.stamp()
 	for e, i := range t.cand {
-		if u := t.rowUser[e/k]; int(u) >= lo && int(u) < hi {
+		if u := t.rowUser(e / k); int(u) >= lo && int(u) < hi {
 			t.userAdam.accumulate(u, t.coef[e], t.Items.Row(int(i)), stamp)
 		}
 	}
@@ -290,7 +286,7 @@ func (t *Trainer) userGradientsFor(lo, hi int) {
 // is no longer finite.
 func (t *Trainer) stepFor(w int, a *adamState, tab Table, what string, lo, hi int) {
 	if bad := a.step(tab, &t.adam, t.cfg.Optimizer == DenseAdam, t.stamp(), lo, hi); bad >= 0 && t.firstBad[w] == "" {
-		t.firstBad[w] = fmt.Sprintf("%s %d's embedding holds %v after the Adam step", what, bad, tab.Row(bad)[firstNonFinite(tab.Row(bad))])
+		t.firstBad[w] = fmt.Sprintf("%s %d's embedding holds %v after the Adam step", what, bad/tab.Dim, tab.Data[bad])
 	}
 }
 
@@ -327,7 +323,7 @@ func (t *Trainer) aggregateUsers(w, lo, hi int) {
 	beta, rest := float32(t.cfg.Beta), float32(1-t.cfg.Beta)
 	stamp := t.stamp()
 	apply := func(r int) {
-		u := t.rowUser[r]
+		u := t.rowUser(r)
 		if int(u) < lo || int(u) >= hi {
 			return
 		}
@@ -338,18 +334,22 @@ func (t *Trainer) aggregateUsers(w, lo, hi int) {
 			t.userStamp[u] = stamp
 		}
 		e := t.Users.Row(int(u))
-		f32.Axpby(rest, t.Items.Row(int(uint32(t.rows[r]))), beta, e)
-		if !finite(e) && t.firstBad[w] == "" {
-			t.firstBad[w] = fmt.Sprintf("user %d's embedding holds %v after the moving aggregation", u, e[firstNonFinite(e)])
+		f32.Axpby(rest, t.Items.Row(int(t.rowItem(r))), beta, e)
+		if bad := firstNonFinite(e); bad >= 0 && t.firstBad[w] == "" {
+			t.firstBad[w] = fmt.Sprintf("user %d's embedding holds %v after the moving aggregation", u, e[bad])
 		}
 	}
 	if t.cfg.Aggregation == Reference {
-		for r := len(t.rowUser) - 1; r >= 0; r-- {
+		for r := len(t.rows) - 1; r >= 0; r-- {
 			apply(r)
 		}
 	} else {
-		for r := range t.rowUser {
+		for r := range t.rows {
 			apply(r)
 		}
 	}
 }
+
+// rowUser and rowItem unpack the training pair of batch row r.
+func (t *Trainer) rowUser(r int) int32 { return int32(t.rows[r] >> 32) }
+func (t *Trainer) rowItem(r int) int32 { return int32(uint32(t.rows[r])) }

@@ -89,13 +89,14 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 		tr := newTrainer(t, d, tinyConfig(s))
 		tr.rows = tr.pairs[1:4] // user 0 twice and user 1; item 2 is positive twice
 		tr.pool.run(tr.cfg.Batch, tr.phaseForward)
+		rowUser := []int32{tr.rowUser(0), tr.rowUser(1), tr.rowUser(2)}
 		tr.itemGradientsFor(0, d.Items)
 		if s == TwoBP {
 			tr.userGradientsFor(0, d.Users)
 		}
 		k, dim, tau := 1+tr.cfg.Negatives, tr.cfg.Dim, tr.cfg.Temperature
 		users, items := toFloat64(tr.Users.Data), toFloat64(tr.Items.Data)
-		loss := batchLoss(users, items, dim, tr.rowUser, tr.cand, k, tau)
+		loss := batchLoss(users, items, dim, rowUser, tr.cand, k, tau)
 		got := 0.0
 		for _, l := range tr.rowLoss {
 			got += l
@@ -108,9 +109,9 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 			for i := range tab {
 				orig := tab[i]
 				tab[i] = orig + h
-				up := batchLoss(users, items, dim, tr.rowUser, tr.cand, k, tau)
+				up := batchLoss(users, items, dim, rowUser, tr.cand, k, tau)
 				tab[i] = orig - h
-				down := batchLoss(users, items, dim, tr.rowUser, tr.cand, k, tau)
+				down := batchLoss(users, items, dim, rowUser, tr.cand, k, tau)
 				tab[i] = orig
 				want := (up - down) / (2 * h)
 				if math.Abs(float64(grad[i])-want) > 1e-6+1e-4*math.Abs(want) {
