@@ -3,12 +3,9 @@ package bench
 import (
 	"bytes"
 	"os"
-	"runtime"
 	"runtime/debug"
 	"strconv"
 )
-
-func defaultWorkers() int { return runtime.GOMAXPROCS(0) }
 
 // resetPeakRSS returns freed memory to the OS and resets the kernel's
 // high-water mark of this process's resident memory (Linux), so that

@@ -133,7 +133,7 @@ func Run(ctx context.Context, spec RunSpec) (*RunResult, error) {
 			return nil, err
 		}
 	}
-	ev, err := eval.New(spec.Data, spec.Ks, workersOf(cfg))
+	ev, err := eval.New(spec.Data, spec.Ks, cfg.WorkerCount())
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +146,7 @@ func Run(ctx context.Context, spec RunSpec) (*RunResult, error) {
 			Seed: cfg.Seed, Optimizer: cfg.Optimizer.String(), Aggregation: cfg.Aggregation.String(),
 			EvalEvery: spec.EvalEvery, Preset: spec.Preset, Source: spec.Source,
 		},
-		Env:   currentEnv(workersOf(cfg)),
+		Env:   currentEnv(cfg.WorkerCount()),
 		Final: map[string]float64{}, Best: map[string]BestRecord{},
 	}
 	var history eval.Run
@@ -194,13 +194,6 @@ func Run(ctx context.Context, spec RunSpec) (*RunResult, error) {
 	res.Memory = Memory{StateBytes: tr.StateBytes().Total(), PeakRSSBytes: peakRSS()}
 	res.users, res.items = tr.Users, tr.Items
 	return res, nil
-}
-
-func workersOf(cfg model.Config) int {
-	if cfg.Workers > 0 {
-		return cfg.Workers
-	}
-	return defaultWorkers()
 }
 
 // progressLine is the per-epoch line on stderr.

@@ -129,7 +129,9 @@ func (c Config) Check() error {
 	return nil
 }
 
-func (c Config) workers() int {
+// WorkerCount is the number of goroutines the run uses: Workers, or
+// GOMAXPROCS when it is 0.
+func (c Config) WorkerCount() int {
 	if c.Workers > 0 {
 		return c.Workers
 	}

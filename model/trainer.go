@@ -90,15 +90,15 @@ func NewTrainer(d *data.Dataset, cfg Config) (*Trainer, error) {
 		cand:        make([]int32, cfg.Batch*k),
 		coef:        make([]float32, cfg.Batch*k),
 		rowLoss:     make([]float64, cfg.Batch),
-		pool:        newPool(cfg.workers()),
+		pool:        newPool(cfg.WorkerCount()),
 	}
 	for u := range d.Train.Rows() {
 		for _, i := range d.Train.Row(u) {
 			t.pairs = append(t.pairs, uint64(u)<<32|uint64(i))
 		}
 	}
-	t.Users.XavierNormal(cfg.Seed, 0, cfg.workers())
-	t.Items.XavierNormal(cfg.Seed, 1, cfg.workers())
+	t.Users.XavierNormal(cfg.Seed, 0, cfg.WorkerCount())
+	t.Items.XavierNormal(cfg.Seed, 1, cfg.WorkerCount())
 	t.itemAdam = newAdamState(t.Items)
 	if cfg.Strategy == TwoBP {
 		t.userAdam = newAdamState(t.Users)
