@@ -222,8 +222,6 @@ so the figures can only agree within seed noise; the tolerance is %.2f.
 	return bw.Flush()
 }
 
-func strategyLabel(s string) string { return map[string]string{"onebp": "OneBP", "twobp": "TwoBP"}[s] }
-
 func sortedKeys(m map[int]float64) []int { return slices.Sorted(maps.Keys(m)) }
 
 // parityPlots overlays our seed-2022 curves with the reference's points.
@@ -231,11 +229,7 @@ func parityPlots(runs map[string][]*RunResult) []Plot {
 	p := CurvePlots("onebp-ml100k", []*RunResult{runs["onebp"][0], runs["twobp"][0]})[:1]
 	p[0].Title = "onebp-ml100k: ours (lines) and the reference (dots)"
 	for _, s := range []string{"onebp", "twobp"} {
-		color := strategyTwo
-		if s == "onebp" {
-			color = strategyOneBP
-		}
-		ref := Series{Label: strategyLabel(s) + " reference", Color: color, Markers: true}
+		ref := Series{Label: strategyLabel(s) + " reference", Color: strategyColor(s), Markers: true}
 		for _, e := range sortedKeys(reference[s].curve) {
 			ref.X, ref.Y = append(ref.X, float64(e)), append(ref.Y, reference[s].curve[e])
 		}

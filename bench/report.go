@@ -78,6 +78,24 @@ func QualityRows(one, two *RunResult) (header []string, rows [][]string) {
 	return header, rows
 }
 
+// HeadlineRows are the short comparison `onebp` prints: quality at 20,
+// final and best-on-test recall, epoch time and state memory.
+func HeadlineRows(one, two *RunResult) (header []string, rows [][]string) {
+	header = []string{"", "OneBP", "TwoBP", "OneBP vs TwoBP"}
+	for _, name := range []string{"recall_at_20", "ndcg_at_20", "precision_at_20"} {
+		rows = append(rows, []string{name + " (final)", f4(one.Final[name]), f4(two.Final[name]), relative(one.Final[name], two.Final[name])})
+	}
+	ob, tb := one.Best["recall_at_20"], two.Best["recall_at_20"]
+	rows = append(rows, []string{"recall_at_20 (best-on-test, epoch)", fmt.Sprintf("%s (%d)", f4(ob.Value), ob.Epoch),
+		fmt.Sprintf("%s (%d)", f4(tb.Value), tb.Epoch), relative(ob.Value, tb.Value)})
+	ot, _ := one.MeanEpochSeconds()
+	tt, _ := two.MeanEpochSeconds()
+	return header, append(rows,
+		[]string{"training time per epoch", seconds(ot), seconds(tt), relative(ot, tt)},
+		[]string{"state memory", megabytes(one.Memory.StateBytes), megabytes(two.Memory.StateBytes),
+			relative(float64(one.Memory.StateBytes), float64(two.Memory.StateBytes))})
+}
+
 // CostRows are a dataset's time and memory table.
 func CostRows(one, two *RunResult) (header []string, rows [][]string) {
 	header = []string{"", "OneBP", "TwoBP", "OneBP vs TwoBP"}

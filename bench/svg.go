@@ -25,10 +25,15 @@ type Plot struct {
 }
 
 const (
-	panelW, panelH             = 440, 320
-	padL, padR, padT, padB     = 58, 16, 30, 46
-	strategyOneBP, strategyTwo = "#d62728", "#1f77b4"
+	panelW, panelH         = 440, 320
+	padL, padR, padT, padB = 58, 16, 30, 46
 )
+
+// strategyLabel and strategyColor are how tables and plots show a strategy.
+func strategyLabel(s string) string { return map[string]string{"onebp": "OneBP", "twobp": "TwoBP"}[s] }
+func strategyColor(s string) string {
+	return map[string]string{"onebp": "#d62728", "twobp": "#1f77b4"}[s]
+}
 
 // WriteSVG draws the plots side by side as a standalone SVG document,
 // written with the standard library only.
@@ -130,12 +135,7 @@ func CurvePlots(dataset string, runs []*RunResult) []Plot {
 	byEpoch := Plot{Title: dataset + ": recall_at_20 by epoch", XLabel: "epoch", YLabel: "recall_at_20"}
 	bySeconds := Plot{Title: dataset + ": recall_at_20 by training time", XLabel: "training seconds (excluding evaluation)", YLabel: "recall_at_20"}
 	for _, r := range runs {
-		color := strategyTwo
-		if r.Config.Strategy == "onebp" {
-			color = strategyOneBP
-		}
-		label := map[string]string{"onebp": "OneBP", "twobp": "TwoBP"}[r.Config.Strategy]
-		se := Series{Label: label, Color: color}
+		se := Series{Label: strategyLabel(r.Config.Strategy), Color: strategyColor(r.Config.Strategy)}
 		ss := se
 		elapsed := 0.0
 		for _, e := range r.Epochs {
