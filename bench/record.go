@@ -89,18 +89,13 @@ func WriteTiming(w io.Writer, runs []*RunResult) error {
 	for _, r := range runs {
 		writeConfig(bw, r)
 		train, evaluate := r.MeanEpochSeconds()
-		evals, perSample := 0, 0.0
-		for _, e := range r.Epochs {
-			if e.Metrics != nil {
-				evals++
-			}
-		}
+		perSample := 0.0
 		if len(r.Epochs) > 0 && r.Epochs[0].Samples > 0 {
 			perSample = train * 1e9 / float64(r.Epochs[0].Samples)
 		}
 		fmt.Fprintf(bw, "%s %d %.0f ns/op %.1f ns/sample %d state_bytes %d peak_rss_bytes\n",
 			benchName("TrainEpoch", r), len(r.Epochs), train*1e9, perSample, r.Memory.StateBytes, r.Memory.PeakRSSBytes)
-		fmt.Fprintf(bw, "%s %d %.0f ns/op\n", benchName("Evaluate", r), evals, evaluate*1e9)
+		fmt.Fprintf(bw, "%s %d %.0f ns/op\n", benchName("Evaluate", r), r.evaluations(), evaluate*1e9)
 	}
 	return bw.Flush()
 }

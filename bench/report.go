@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -201,26 +200,6 @@ func short(commit string) string {
 		rev += "+dirty"
 	}
 	return rev
-}
-
-// orderMetrics sorts metric names as Metrics.Names does: by metric
-// (precision, recall, f1, ndcg), then by K.
-func orderMetrics(names []string) []string {
-	rank := map[string]int{"precision": 0, "recall": 1, "f1": 2, "ndcg": 3}
-	key := func(n string) (int, int) {
-		m, k, _ := strings.Cut(n, "_at_")
-		kk, _ := strconv.Atoi(k)
-		return rank[m], kk
-	}
-	slices.SortFunc(names, func(a, b string) int {
-		am, ak := key(a)
-		bm, bk := key(b)
-		if am != bm {
-			return am - bm
-		}
-		return ak - bk
-	})
-	return names
 }
 
 func every(n int) string {

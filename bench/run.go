@@ -98,21 +98,28 @@ func (r *RunResult) Tables() (users, items model.Table) { return r.users, r.item
 // MeanEpochSeconds returns the mean training time of an epoch and the mean
 // time of an evaluation.
 func (r *RunResult) MeanEpochSeconds() (train, evaluate float64) {
-	n := 0
 	for _, e := range r.Epochs {
 		train += e.TrainSeconds
-		if e.Metrics != nil {
-			evaluate += e.EvalSeconds
-			n++
-		}
+		evaluate += e.EvalSeconds // 0 when not evaluated
 	}
 	if len(r.Epochs) > 0 {
 		train /= float64(len(r.Epochs))
 	}
-	if n > 0 {
+	if n := r.evaluations(); n > 0 {
 		evaluate /= float64(n)
 	}
 	return train, evaluate
+}
+
+// evaluations counts the evaluated epochs.
+func (r *RunResult) evaluations() int {
+	n := 0
+	for _, e := range r.Epochs {
+		if e.Metrics != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // Run trains and evaluates as spec says. It returns ctx's error, without a

@@ -15,6 +15,7 @@ import (
 	"onebp/data"
 	"onebp/data/atomicfile"
 	"onebp/model"
+	"onebp/model/eval"
 )
 
 // SuiteOptions say what `onebp bench` runs.
@@ -175,7 +176,7 @@ func ReadRun(path string) (*RunResult, error) {
 	for name := range r.Final {
 		r.metricNames = append(r.metricNames, name)
 	}
-	orderMetrics(r.metricNames)
+	eval.SortNames(r.metricNames)
 	return &r, nil
 }
 

@@ -6,6 +6,8 @@ package eval
 import (
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // DefaultKs are the cut-offs SPEC section 3 reports.
@@ -43,4 +45,22 @@ func (m Metrics) Get(name string) (float64, bool) {
 		return 0, false
 	}
 	return m.Values[i], true
+}
+
+// SortNames puts metric names in Names' order: by metric (precision,
+// recall, f1, ndcg), then by K.
+func SortNames(names []string) {
+	key := func(name string) (int, int) {
+		metric, k, _ := strings.Cut(name, "_at_")
+		kk, _ := strconv.Atoi(k)
+		return slices.Index(metricNames[:], metric), kk
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		am, ak := key(a)
+		bm, bk := key(b)
+		if am != bm {
+			return am - bm
+		}
+		return ak - bk
+	})
 }
