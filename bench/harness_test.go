@@ -172,11 +172,11 @@ func TestNPY(t *testing.T) {
 func TestSaveResults(t *testing.T) {
 	dir := t.TempDir()
 	one, two := smallRun(t, model.OneBP, 1), smallRun(t, model.TwoBP, 1)
-	if err := SaveResults(dir, []*RunResult{two, one}); err != nil {
+	if _, err := SaveResults(dir, []*RunResult{two, one}); err != nil {
 		t.Fatal(err)
 	}
 	again := smallRun(t, model.OneBP, 5)
-	if err := SaveResults(dir, []*RunResult{again}); err != nil {
+	if _, err := SaveResults(dir, []*RunResult{again}); err != nil {
 		t.Fatal(err)
 	}
 	runs, err := LoadRuns(dir)

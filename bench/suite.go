@@ -82,17 +82,10 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 	if len(runs) == 0 && !opts.Rewrite {
 		return fmt.Errorf("none of the datasets %s is present in %s: nothing run, nothing written", strings.Join(opts.Datasets, ", "), opts.DataDir)
 	}
-	if err := SaveResults(opts.Out, runs); err != nil {
+	all, err := SaveResults(opts.Out, runs)
+	if err != nil || opts.Readme == "" {
 		return err
 	}
-	if opts.Readme == "" {
-		return nil
-	}
-	all, err := LoadRuns(opts.Out)
-	if err != nil {
-		return err
-	}
-	sortRuns(all)
 	if ok, err := UpdateReadmeSummary(opts.Readme, all); err != nil {
 		return err
 	} else if ok {
@@ -110,11 +103,12 @@ func runFile(dir string, r *RunResult) string {
 // SaveResults writes each run to dir/runs/DATASET-STRATEGY.json, replacing
 // an earlier run of the same dataset and strategy, then regenerates
 // quality.txt, timing.txt, README.md and curves/*.svg from every run in
-// dir/runs. Each file is written atomically.
-func SaveResults(dir string, runs []*RunResult) error {
+// dir/runs, which it returns in report order. Each file is written
+// atomically.
+func SaveResults(dir string, runs []*RunResult) ([]*RunResult, error) {
 	all, err := LoadRuns(dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, r := range runs {
 		all = slices.DeleteFunc(all, func(old *RunResult) bool { return runFile(dir, old) == runFile(dir, r) })
@@ -123,7 +117,7 @@ func SaveResults(dir string, runs []*RunResult) error {
 	sortRuns(all)
 	for _, r := range runs {
 		if err := atomicfile.Write(runFile(dir, r), func(w io.Writer) error { return writeJSON(w, r) }); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	files := map[string]func(io.Writer) error{
@@ -140,10 +134,10 @@ func SaveResults(dir string, runs []*RunResult) error {
 	}
 	for rel, write := range files {
 		if err := atomicfile.Write(filepath.Join(dir, rel), write); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return all, nil
 }
 
 // LoadRuns reads every run record in dir/runs.
