@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,14 +12,15 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"onebp/data/atomicfile"
 )
 
 // Download fetches the official files of the registered dataset name into
 // <dir>/<name>/ over HTTPS, reporting progress (bytes, rate) on progress.
-// Each file is written to a temporary file, checked against its published
-// fingerprints and only then renamed into place; on a mismatch the
-// temporary file is removed and the error says what was expected and what
-// arrived. Files already present with the right fingerprints are kept.
+// Each file is checked against its published fingerprints before anything
+// is written, then written atomically; on a mismatch nothing is written and
+// the error says what was expected and what arrived. Files already present with the right fingerprints are kept.
 // Archives are kept whole: Load reads their members in place.
 func Download(ctx context.Context, client *http.Client, dir, name string, progress io.Writer) error {
 	reg, ok := Lookup(name)
@@ -65,34 +67,26 @@ func downloadFile(ctx context.Context, client *http.Client, f File, path string,
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("fetch %s: %s", f.URL, resp.Status)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".part-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
+	// The files are at most a few tens of megabytes: hold one in memory,
+	// check it, and only then write it.
 	meter := &progressMeter{w: progress, name: f.URL, total: resp.ContentLength, start: time.Now()}
-	_, err = io.Copy(io.MultiWriter(tmp, meter), resp.Body)
+	body, err := io.ReadAll(io.TeeReader(resp.Body, meter))
 	meter.done()
-	if err == nil {
-		err = tmp.Chmod(0o644) // CreateTemp makes it 0600
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
 	if err != nil {
 		return fmt.Errorf("fetch %s: %w", f.URL, err)
 	}
-	if err := verifyFile(tmp.Name(), f.Digests); err != nil {
-		var fp *FingerprintError
-		if errors.As(err, &fp) {
-			fp.File = f.URL
+	if f.known() {
+		got, err := digest(bytes.NewReader(body), int64(len(body)))
+		if err != nil {
+			return err
 		}
-		return err
-	}
-	if !f.known() {
+		if err := f.Digests.check(f.URL, got); err != nil {
+			return err
+		}
+	} else {
 		fmt.Fprintf(progress, "%s: no published fingerprint; the statistics check when it loads stands in for one\n", path)
 	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, func(w io.Writer) error { _, err := w.Write(body); return err })
 }
 
 // progressMeter writes "name: X MB of Y MB (R MB/s)" at most twice a second.

@@ -31,14 +31,24 @@ func digestFile(path string) (Digests, error) {
 	if err != nil {
 		return Digests{}, err
 	}
-	s256, m5, blob := sha256.New(), md5.New(), sha1.New()
-	fmt.Fprintf(blob, "blob %d\x00", info.Size())
-	n, err := io.Copy(io.MultiWriter(s256, m5, blob), f)
+	d, err := digest(f, info.Size())
 	if err != nil {
 		return Digests{}, fmt.Errorf("%s: %w", path, err)
 	}
-	if n != info.Size() {
-		return Digests{}, fmt.Errorf("%s: changed while reading (%d of %d bytes)", path, n, info.Size())
+	return d, nil
+}
+
+// digest computes all three digests of size bytes read from r (the git
+// blob id hashes the size first).
+func digest(r io.Reader, size int64) (Digests, error) {
+	s256, m5, blob := sha256.New(), md5.New(), sha1.New()
+	fmt.Fprintf(blob, "blob %d\x00", size)
+	n, err := io.Copy(io.MultiWriter(s256, m5, blob), r)
+	if err != nil {
+		return Digests{}, err
+	}
+	if n != size {
+		return Digests{}, fmt.Errorf("changed while reading (%d of %d bytes)", n, size)
 	}
 	return Digests{
 		SHA256:  hex.EncodeToString(s256.Sum(nil)),
@@ -47,8 +57,7 @@ func digestFile(path string) (Digests, error) {
 	}, nil
 }
 
-// verifyFile checks a file against every digest want knows, returning a
-// *FingerprintError for the first that differs.
+// verifyFile checks a file against every digest want knows.
 func verifyFile(path string, want Digests) error {
 	if !want.known() {
 		return nil
@@ -57,13 +66,19 @@ func verifyFile(path string, want Digests) error {
 	if err != nil {
 		return err
 	}
+	return want.check(path, got)
+}
+
+// check returns a *FingerprintError naming file for the first digest want
+// knows that differs from got.
+func (want Digests) check(file string, got Digests) error {
 	for _, c := range []struct{ alg, want, got string }{
 		{"sha256", want.SHA256, got.SHA256},
 		{"md5", want.MD5, got.MD5},
 		{"git blob id", want.GitBlob, got.GitBlob},
 	} {
 		if c.want != "" && c.want != c.got {
-			return &FingerprintError{File: path, Algorithm: c.alg, Want: c.want, Got: c.got}
+			return &FingerprintError{File: file, Algorithm: c.alg, Want: c.want, Got: c.got}
 		}
 	}
 	return nil
