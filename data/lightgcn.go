@@ -28,8 +28,8 @@ func parseLightGCN(r io.Reader, file string, add func(u, i int32) error) error {
 		if err != nil {
 			return lr.wrap(err)
 		}
-		if int(u) >= len(lineOf) {
-			lineOf = append(lineOf, make([]int, int(u)+1-len(lineOf))...)
+		for int(u) >= len(lineOf) {
+			lineOf = append(lineOf, 0)
 		}
 		if lineOf[u] != 0 {
 			return lr.errorf("user %d already has a line (line %d)", u, lineOf[u])
