@@ -69,13 +69,13 @@ func verifyFile(path string, want Digests) error {
 	return want.check(path, got)
 }
 
-// check returns a *FingerprintError naming file for the first digest want
+// check returns a *FingerprintError naming file for the first digest d
 // knows that differs from got.
-func (want Digests) check(file string, got Digests) error {
+func (d Digests) check(file string, got Digests) error {
 	for _, c := range []struct{ alg, want, got string }{
-		{"sha256", want.SHA256, got.SHA256},
-		{"md5", want.MD5, got.MD5},
-		{"git blob id", want.GitBlob, got.GitBlob},
+		{"sha256", d.SHA256, got.SHA256},
+		{"md5", d.MD5, got.MD5},
+		{"git blob id", d.GitBlob, got.GitBlob},
 	} {
 		if c.want != "" && c.want != c.got {
 			return &FingerprintError{File: file, Algorithm: c.alg, Want: c.want, Got: c.got}
