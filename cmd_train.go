@@ -10,7 +10,7 @@ import (
 
 	"onebp/bench"
 	"onebp/data"
-	"onebp/data/atomicfile"
+	"onebp/internal/atomicfile"
 	"onebp/model"
 )
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"onebp/data"
+	"onebp/internal/datatest"
 	"onebp/model"
 )
 
@@ -26,7 +27,7 @@ var benchData = struct {
 func loadBench(b *testing.B, name string) (*data.Dataset, string) {
 	if testing.Short() {
 		_, err := os.Stat(filepath.Join(os.Getenv("ONEBP_DATA"), name))
-		if spec, _ := data.TwinOf(name); err != nil && spec.Interactions > 1100000 {
+		if spec, _ := datatest.TwinOf(name); err != nil && spec.Interactions > 1100000 {
 			b.Skipf("-short: %s is absent and its synthetic twin (%d interactions) is skipped", name, spec.Interactions)
 		}
 	}
@@ -35,7 +36,7 @@ func loadBench(b *testing.B, name string) (*data.Dataset, string) {
 	if d, ok := benchData.m[name]; ok {
 		return d, benchLabel(name, d)
 	}
-	d, _, err := data.LoadOrTwin(os.Getenv("ONEBP_DATA"), name, data.DefaultSplitSeed)
+	d, _, err := datatest.LoadOrTwin(datatest.Dir(), name)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"strconv"
 
 	"onebp/data"
-	"onebp/data/atomicfile"
+	"onebp/internal/atomicfile"
 	"onebp/model"
 )
 

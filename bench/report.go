@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"onebp/data/atomicfile"
+	"onebp/internal/atomicfile"
 )
 
 // pair finds a dataset's OneBP and TwoBP runs (either may be nil).

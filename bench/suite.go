@@ -13,7 +13,7 @@ import (
 	"strings"
 
 	"onebp/data"
-	"onebp/data/atomicfile"
+	"onebp/internal/atomicfile"
 	"onebp/model"
 	"onebp/model/eval"
 )

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"onebp/data/prng"
+	"onebp/internal/prng"
 )
 
 func TestSortedUniqueMatchesSort(t *testing.T) {

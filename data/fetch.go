@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"onebp/data/atomicfile"
+	"onebp/internal/atomicfile"
 )
 
 // Download fetches the official files of the registered dataset name into

@@ -278,14 +278,3 @@ func Survey(dir string, splitSeed uint64) []Status {
 	}
 	return append(out, st)
 }
-
-// LoadFromEnv loads a registered dataset from $ONEBP_DATA with the default
-// split seed. The error wraps ErrMissing when ONEBP_DATA is unset or does
-// not hold the dataset: tests and benchmarks take that as a reason to skip.
-func LoadFromEnv(name string) (*Dataset, error) {
-	dir := os.Getenv("ONEBP_DATA")
-	if dir == "" {
-		return nil, fmt.Errorf("%s: %w: ONEBP_DATA is not set", name, ErrMissing)
-	}
-	return Load(dir, name, DefaultSplitSeed)
-}

@@ -118,18 +118,16 @@ func Registry() []Registered {
 				GitBlob: "9ed5af4b5d21511f33740b4e22e3852f45671800",
 			},
 			Stats{Users: 29858, Items: 40981, Interactions: 1027370, Train: 810128, Test: 217242}),
-		// No fingerprint of the yelp2018 and amazon-book test.txt is
-		// published; the statistics check stands in for it.
 		lightgcn("yelp2018",
 			Digests{GitBlob: "cda12361055ba448ae4bd1070f6000c16dea8f22"},
-			Digests{},
+			Digests{GitBlob: "30dfbc3437b27b74cb2970b435a5ec93ad9f2468"},
 			Stats{Users: 31668, Items: 38048, Interactions: 1561406, Train: 1237259, Test: 324147}),
 		lightgcn("amazon-book",
 			Digests{
 				GitBlob: "6ef55159c5f1fd7f6d86eb9ff290d0cc2854ac99",
 				MD5:     "c916ecac04ca72300a016228258b41ed",
 			},
-			Digests{},
+			Digests{GitBlob: "09e5da4e0bf46c751c4ba0f4375e414fd13512cd"},
 			Stats{Users: 52643, Items: 91599, Interactions: 2984108, Train: 2380730, Test: 603378}),
 		{
 			Name: "onebp-ml100k",

@@ -3,7 +3,7 @@ package data
 import (
 	"fmt"
 
-	"onebp/data/prng"
+	"onebp/internal/prng"
 )
 
 // DefaultSplitSeed is the seed of the per-user split when none is given

@@ -1,7 +1,6 @@
 package data
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -9,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"onebp/data/prng"
+	"onebp/internal/prng"
 )
 
 // SyntheticSpec fully determines a synthetic dataset: the same spec gives
@@ -201,30 +200,4 @@ func permutation(src *rand.PCG, n int) []int {
 func pick(cum []float64, u float64) int {
 	x := u * cum[len(cum)-1]
 	return sort.Search(len(cum)-1, func(k int) bool { return cum[k] > x })
-}
-
-// TwinOf returns the synthetic spec with the registered dataset's users,
-// items and interactions: the stand-in benchmarks use when it is absent.
-func TwinOf(name string) (SyntheticSpec, error) {
-	reg, ok := Lookup(name)
-	if !ok {
-		return SyntheticSpec{}, fmt.Errorf("no registered dataset %q", name)
-	}
-	return SyntheticSpec{Users: reg.Want.Users, Items: reg.Want.Items, Interactions: reg.Want.Interactions, Seed: 1}, nil
-}
-
-// LoadOrTwin loads the registered dataset name from dir or, when it is not
-// present there, generates its synthetic twin; twin says which happened.
-// Any other load error (a corrupt or malformed file) is returned as is.
-func LoadOrTwin(dir, name string, splitSeed uint64) (d *Dataset, twin bool, err error) {
-	d, err = Load(dir, name, splitSeed)
-	if !errors.Is(err, ErrMissing) {
-		return d, false, err
-	}
-	spec, err := TwinOf(name)
-	if err != nil {
-		return nil, false, err
-	}
-	d, err = spec.Generate()
-	return d, true, err
 }

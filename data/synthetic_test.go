@@ -90,13 +90,3 @@ func TestParseSynthetic(t *testing.T) {
 		}
 	}
 }
-
-func TestLoadOrTwin(t *testing.T) {
-	d, twin, err := LoadOrTwin(t.TempDir(), "onebp-ml100k", 1)
-	if err != nil || !twin || d.Users != 943 || d.Items != 1682 || d.Stats().Interactions != 100000 {
-		t.Fatalf("twin of onebp-ml100k: %v, %v, %v", d, twin, err)
-	}
-	if _, _, err := LoadOrTwin(t.TempDir(), "nonesuch", 1); err == nil {
-		t.Error("a twin of an unknown dataset")
-	}
-}

@@ -10,7 +10,7 @@ import (
 	"math"
 	"os"
 
-	"onebp/data/atomicfile"
+	"onebp/internal/atomicfile"
 )
 
 // A checkpoint is the full training state, so that training resumed from

@@ -6,7 +6,7 @@ import (
 	"slices"
 
 	"onebp/data"
-	"onebp/data/prng"
+	"onebp/internal/prng"
 )
 
 // sampler draws negatives: for a training row of user u, n items drawn

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"onebp/data"
-	"onebp/data/prng"
+	"onebp/internal/prng"
 )
 
 func TestKthMissing(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"onebp/data/prng"
+	"onebp/internal/prng"
 	"onebp/model/detmath"
 )
 

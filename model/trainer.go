@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"onebp/data"
-	"onebp/data/prng"
+	"onebp/internal/prng"
 	"onebp/model/detmath"
 	"onebp/model/f32"
 )

@@ -12,8 +12,7 @@ import (
 	"testing"
 
 	"onebp/data"
-	"onebp/data/prng"
-	"onebp/model/f32"
+	"onebp/internal/prng"
 )
 
 // tinyDataset has 3 users and 9 items; user 0 has most of the 7 training
@@ -460,27 +459,5 @@ func TestConfigCheck(t *testing.T) {
 	}
 	if _, err := ParseStrategy("threebp"); err == nil {
 		t.Error("ParseStrategy accepted threebp")
-	}
-}
-
-// TestKernelImplementationsAgree trains with every kernel implementation of
-// this build (the portable one, and AVX2 under GOEXPERIMENT=simd) and
-// demands identical bytes.
-func TestKernelImplementationsAgree(t *testing.T) {
-	d := syntheticDataset(t)
-	defer f32.Use(f32.Impl())
-	for _, s := range []Strategy{OneBP, TwoBP} {
-		var first []byte
-		for _, impl := range f32.Impls() {
-			if err := f32.Use(impl); err != nil {
-				t.Fatal(err)
-			}
-			b, _ := trainBytes(t, d, syntheticConfig(s), 2)
-			if first == nil {
-				first = b
-			} else if !bytes.Equal(b, first) {
-				t.Errorf("%v: kernels %s give different tables than %s", s, impl, f32.Impls()[0])
-			}
-		}
 	}
 }

@@ -2,10 +2,9 @@ package eval
 
 import (
 	"fmt"
-	"os"
 	"testing"
 
-	"onebp/data"
+	"onebp/internal/datatest"
 	"onebp/model"
 )
 
@@ -16,7 +15,7 @@ func BenchmarkEvaluate(b *testing.B) {
 		name string
 		dim  int
 	}{{"ml-100k", 32}, {"ml-1m", 128}, {"gowalla", 64}} {
-		d, twin, err := data.LoadOrTwin(os.Getenv("ONEBP_DATA"), c.name, data.DefaultSplitSeed)
+		d, twin, err := datatest.LoadOrTwin(datatest.Dir(), c.name)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,13 +1,13 @@
 package eval
 
 import (
-	"errors"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
 
 	"onebp/data"
+	"onebp/internal/datatest"
 	"onebp/model"
 )
 
@@ -227,13 +227,7 @@ func TestWorkersGiveSameMeans(t *testing.T) {
 // their formulas with recall's +1e-8 and the mean over users with test
 // items) and compares it with ours on onebp-ml100k with a random model.
 func TestAuthorsProtocol(t *testing.T) {
-	d, err := data.LoadFromEnv("onebp-ml100k")
-	if errors.Is(err, data.ErrMissing) {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := datatest.LoadOrSkip(t, "onebp-ml100k")
 	U, V := model.NewTable(d.Users, 32), model.NewTable(d.Items, 32)
 	U.XavierNormal(7, 0, 2)
 	V.XavierNormal(7, 1, 2)

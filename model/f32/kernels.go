@@ -1,10 +1,5 @@
 package f32
 
-import (
-	"fmt"
-	"strings"
-)
-
 const errLength = "model: f32: length mismatch"
 
 // kernels is one implementation of every kernel. The exported functions
@@ -44,28 +39,6 @@ var active = portable
 // default build) or "simd" (AVX2, GOEXPERIMENT=simd on amd64); results
 // record it.
 func Impl() string { return active.name }
-
-// Impls lists the implementations this build and CPU can run.
-func Impls() []string {
-	var names []string
-	for _, k := range available {
-		names = append(names, k.name)
-	}
-	return names
-}
-
-// Use switches to the named implementation. All give identical results;
-// this exists for tests and benchmarks that compare them. It must not be
-// called while kernels run.
-func Use(name string) error {
-	for _, k := range available {
-		if k.name == name {
-			active = k
-			return nil
-		}
-	}
-	return fmt.Errorf("f32: no implementation %q in this build (have %s)", name, strings.Join(Impls(), ", "))
-}
 
 // Dot returns the dot product of x and y, summed in 8 lanes:
 //
