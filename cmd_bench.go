@@ -17,8 +17,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	for _, r := range data.Registry() {
 		names = append(names, r.Name)
 	}
-	datasets := fs.String("datasets", strings.Join(names, ","), "comma-separated registered datasets; missing ones are listed and skipped")
-	preset := fs.String("preset", bench.PresetQuick, "paper (SPEC's hyper-parameters and epochs: hours) or quick (about 10 minutes here)")
+	datasets := fs.String("datasets", strings.Join(names, ","), "comma-separated datasets, as train's -dataset takes them; missing registered ones are listed and skipped")
+	preset := bench.PresetQuick
+	fs.TextVar(&preset, "preset", bench.PresetQuick, "paper (the authors' hyper-parameters and epochs: hours) or quick (a smoke test: minutes)")
 	out := fs.String("out", "results", "results directory to (re)write")
 	workers := fs.Int("workers", 0, "worker goroutines (default GOMAXPROCS; never changes a result)")
 	epochs := fs.Int("epochs", 0, "override the preset's number of epochs (for a smoke run)")
@@ -27,12 +28,20 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	var specs []data.Spec
+	for _, name := range strings.Split(*datasets, ",") {
+		spec, err := data.ParseSpec(name)
+		if err != nil {
+			return badFlag("datasets", err)
+		}
+		specs = append(specs, spec)
+	}
 	dir, err := data.Dir(df.dir)
 	if err != nil {
 		return err
 	}
 	return bench.Suite(ctx, bench.SuiteOptions{
-		Datasets: strings.Split(*datasets, ","), Preset: *preset, Out: *out,
+		Datasets: specs, Preset: preset, Out: *out,
 		DataDir: dir, SplitSeed: df.splitSeed, Workers: *workers, Epochs: *epochs, Progress: stderr, Log: stdout, Readme: *readme, Rewrite: *rewrite,
 	})
 }

@@ -9,8 +9,8 @@ import (
 	"net/http"
 	"time"
 
-	"onebp/bench"
 	"onebp/data"
+	"onebp/results"
 )
 
 // dataFlags are the flags of every command that loads datasets.
@@ -58,7 +58,7 @@ func runDatasets(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			rows = append(rows, datasetRow(name, "loaded", d, time.Since(start)))
 		}
 	}
-	if err := bench.WriteTable(stdout, false, header, rows); err != nil {
+	if err := results.WriteTable(stdout, false, header, rows); err != nil {
 		return err
 	}
 	for _, n := range notes {

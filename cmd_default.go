@@ -8,24 +8,24 @@ import (
 	"onebp/bench"
 	"onebp/data"
 	"onebp/model"
+	"onebp/results"
 )
 
 // runDefault is `onebp` with no arguments: OneBP against TwoBP on the
 // embedded synthetic dataset, which needs no files and no network.
 func runDefault(ctx context.Context, stdout, stderr io.Writer) error {
-	d, err := data.DefaultSynthetic.Generate()
+	spec := data.Spec{Kind: data.KindSynthetic, Synthetic: data.DefaultSynthetic}
+	d, err := spec.Load("", 0)
 	if err != nil {
 		return err
 	}
-	preset, err := bench.PresetFor(d.Name, bench.PresetQuick)
+	preset, err := bench.PresetFor(spec, bench.PresetQuick)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "OneBP vs TwoBP on the embedded synthetic dataset (%d users, %d items, %d train, %d test): "+
-		"dim %d, lr %g, l2 %g, beta %g, %d negatives, batch %d, %d epochs.\n",
-		d.Users, d.Items, d.Train.NNZ(), d.Test.NNZ(), preset.Config.Dim, preset.Config.LR, preset.Config.L2,
-		preset.Config.Beta, preset.Config.Negatives, preset.Config.Batch, preset.Config.Epochs)
-	var runs []*bench.RunResult
+	fmt.Fprintf(stdout, "OneBP vs TwoBP on the embedded synthetic dataset (%d users, %d items, %d train, %d test): %s.\n",
+		d.Users, d.Items, d.Train.NNZ(), d.Test.NNZ(), results.Hyperparameters(preset.Config))
+	var runs []*results.Run
 	for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
 		cfg := preset.Config
 		cfg.Strategy = s
@@ -36,8 +36,8 @@ func runDefault(ctx context.Context, stdout, stderr io.Writer) error {
 		}
 		runs = append(runs, r)
 	}
-	h, rows := bench.HeadlineRows(runs[0], runs[1])
-	if err := bench.WriteTable(stdout, false, h, rows); err != nil {
+	h, rows := results.HeadlineRows(runs[0], runs[1])
+	if err := results.WriteTable(stdout, false, h, rows); err != nil {
 		return err
 	}
 	fmt.Fprint(stdout, `

@@ -9,7 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 
-	"onebp/bench"
+	"onebp/results"
 )
 
 func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -29,7 +29,7 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	changed, err := bench.Diff(stdout, oldRec, newRec)
+	changed, err := results.Diff(stdout, oldRec, newRec)
 	if err != nil {
 		return err
 	}
@@ -41,7 +41,7 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // loadRecord reads a record file, the quality.txt and timing.txt of a
 // results directory, or those committed under results/ at a git revision.
-func loadRecord(ctx context.Context, arg string) (*bench.Record, error) {
+func loadRecord(ctx context.Context, arg string) (*results.Record, error) {
 	info, err := os.Stat(arg)
 	switch {
 	case err == nil && !info.IsDir():
@@ -50,7 +50,7 @@ func loadRecord(ctx context.Context, arg string) (*bench.Record, error) {
 			return nil, err
 		}
 		defer f.Close()
-		return bench.ParseRecord(f, arg)
+		return results.ParseRecord(f, arg)
 	case err == nil:
 		return readRecords(arg, func(name string) ([]byte, error) { return os.ReadFile(filepath.Join(arg, name)) })
 	}
@@ -65,14 +65,14 @@ func loadRecord(ctx context.Context, arg string) (*bench.Record, error) {
 	})
 }
 
-func readRecords(label string, read func(name string) ([]byte, error)) (*bench.Record, error) {
-	var rec *bench.Record
+func readRecords(label string, read func(name string) ([]byte, error)) (*results.Record, error) {
+	var rec *results.Record
 	for _, name := range []string{"quality.txt", "timing.txt"} {
 		b, err := read(name)
 		if err != nil {
 			return nil, err
 		}
-		r, err := bench.ParseRecord(bytes.NewReader(b), label+"/"+name)
+		r, err := results.ParseRecord(bytes.NewReader(b), label+"/"+name)
 		if err != nil {
 			return nil, err
 		}

@@ -7,132 +7,123 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"onebp/bench"
 	"onebp/data"
 	"onebp/internal/atomicfile"
 	"onebp/model"
+	"onebp/results"
 )
 
-// trainFlags are the hyper-parameter flags; those left unset take the
-// preset's values.
-type trainFlags struct {
-	preset                    string
-	dim, negatives, batch     int
-	lr, l2, beta, temperature float64
-	epochs, workers           int
-	seed                      uint64
-	optimizer, aggregation    string
+// configFlags binds the hyper-parameter flags to the fields of c, whose
+// values are the defaults. A flag's name is its field's JSON name, so that
+// flagError can name the flag of a library error.
+func configFlags(fs *flag.FlagSet, c *model.Config) {
+	fs.TextVar(&c.Strategy, "strategy", c.Strategy, "onebp or twobp")
+	fs.Uint64Var(&c.Seed, "seed", c.Seed, "random seed of the model (initialisation, order, negatives)")
+	fs.IntVar(&c.Dim, "dim", c.Dim, "embedding dimension")
+	fs.Float64Var(&c.LR, "lr", c.LR, "Adam learning rate")
+	fs.Float64Var(&c.L2, "l2", c.L2, "Adam weight decay, added to the gradient")
+	fs.Float64Var(&c.Beta, "beta", c.Beta, "OneBP's moving-aggregation rate")
+	fs.IntVar(&c.Negatives, "negatives", c.Negatives, "negatives per training row")
+	fs.IntVar(&c.Batch, "batch", c.Batch, "batch size")
+	fs.Float64Var(&c.Temperature, "temperature", c.Temperature, "InfoNCE temperature")
+	fs.IntVar(&c.Epochs, "epochs", c.Epochs, "epochs")
+	fs.TextVar(&c.Optimizer, "optimizer", c.Optimizer, "adam (dense, as PyTorch) or sparse-adam (only the rows in the batch)")
+	fs.TextVar(&c.Aggregation, "aggregation", c.Aggregation, "OneBP with a user repeated in a batch: reference (last row wins) or sequential")
+	fs.IntVar(&c.Workers, "workers", c.Workers, "worker goroutines (0: GOMAXPROCS; never changes a result)")
 }
 
-func (f *trainFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.preset, "preset", bench.PresetPaper, "hyper-parameters: paper (SPEC's) or quick (fewer epochs, dim capped at 64 on the LightGCN sets)")
-	fs.IntVar(&f.dim, "dim", 0, "embedding dimension (default: the preset's)")
-	fs.Float64Var(&f.lr, "lr", 0, "Adam learning rate (default: the preset's)")
-	fs.Float64Var(&f.l2, "l2", 0, "Adam weight decay, added to the gradient (default: the preset's)")
-	fs.Float64Var(&f.beta, "beta", 0, "OneBP moving-aggregation rate (default: the preset's)")
-	fs.IntVar(&f.negatives, "negatives", 0, "negatives per training row (default: the preset's, 5)")
-	fs.IntVar(&f.batch, "batch", 0, "batch size (default: the preset's, 1024)")
-	fs.Float64Var(&f.temperature, "temperature", 0, "InfoNCE temperature (default: the preset's, 1)")
-	fs.IntVar(&f.epochs, "epochs", 0, "epochs (default: the preset's)")
-	fs.Uint64Var(&f.seed, "seed", 0, "random seed (default: the preset's, 2022)")
-	fs.IntVar(&f.workers, "workers", 0, "worker goroutines (default GOMAXPROCS; never changes a result)")
-	fs.StringVar(&f.optimizer, "optimizer", "adam", "adam (dense, as PyTorch) or sparse-adam (only the rows in the batch)")
-	fs.StringVar(&f.aggregation, "aggregation", "reference", "OneBP with a user repeated in a batch: reference (last row wins) or sequential")
+// trainOptions are train's flags other than the hyper-parameters.
+type trainOptions struct {
+	data                                     dataFlags
+	dataset                                  string
+	preset                                   bench.Preset
+	evalEvery                                int
+	out, jsonOut, export, checkpoint, resume string
 }
 
-// config resolves the preset for dataset and overrides it with the flags
-// set on the command line.
-func (f *trainFlags) config(fs *flag.FlagSet, dataset string) (bench.Hyper, error) {
-	h, err := bench.PresetFor(dataset, f.preset)
-	if err != nil {
-		return h, err
-	}
-	c := &h.Config
-	c.Workers = f.workers
-	if c.Optimizer, err = model.ParseOptimizer(f.optimizer); err != nil {
-		return h, fmt.Errorf("-optimizer: %v", err)
-	}
-	if c.Aggregation, err = model.ParseAggregation(f.aggregation); err != nil {
-		return h, fmt.Errorf("-aggregation: %v", err)
-	}
-	overridden := false
-	fs.Visit(func(fl *flag.Flag) {
-		switch fl.Name {
-		case "dim":
-			c.Dim = f.dim
-		case "lr":
-			c.LR = f.lr
-		case "l2":
-			c.L2 = f.l2
-		case "beta":
-			c.Beta = f.beta
-		case "negatives":
-			c.Negatives = f.negatives
-		case "batch":
-			c.Batch = f.batch
-		case "temperature":
-			c.Temperature = f.temperature
-		case "epochs":
-			c.Epochs = f.epochs
-		case "seed":
-			c.Seed = f.seed
-		default:
-			return
-		}
-		overridden = true
-	})
-	if overridden {
-		h.Source += "; some values set by flags"
-	}
-	return h, c.Check()
-}
-
-func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func newTrainFlags(stderr io.Writer, o *trainOptions, c *model.Config) *flag.FlagSet {
 	fs := newFlags("train", "", stderr)
-	var df dataFlags
-	df.register(fs)
-	var tf trainFlags
-	tf.register(fs)
-	dataset := fs.String("dataset", "synthetic", "registered name, synthetic[:...], movielens:FILE, lightgcn:DIR or csv:DIR")
-	strategy := fs.String("strategy", "onebp", "onebp or twobp")
-	evalEvery := fs.Int("eval-every", 1, "evaluate every K epochs (and always after the last)")
-	out := fs.String("out", "", "write the run's record (Go benchmark format) to this file")
-	jsonOut := fs.String("json", "", "write the run as JSON to this file")
-	export := fs.String("export", "", "write the final tables as users.npy and items.npy into this directory")
-	checkpoint := fs.String("checkpoint", "", "save the training state to this file after every epoch")
-	resume := fs.String("resume", "", "resume from this checkpoint (same dataset and hyper-parameters)")
+	o.data.register(fs)
+	fs.StringVar(&o.dataset, "dataset", "synthetic", "registered name, synthetic[:...], movielens:FILE, lightgcn:DIR or csv:DIR")
+	fs.TextVar(&o.preset, "preset", bench.PresetPaper, "hyper-parameters: paper (the authors') or quick (fewer epochs, dim capped at 64 on the LightGCN sets); the flags below override them")
+	fs.IntVar(&o.evalEvery, "eval-every", 1, "evaluate every K epochs (and always after the last)")
+	fs.StringVar(&o.out, "out", "", "write the run's record (Go benchmark format) to this file")
+	fs.StringVar(&o.jsonOut, "json", "", "write the run as JSON to this file")
+	fs.StringVar(&o.export, "export", "", "write the final tables as users.npy and items.npy into this directory")
+	fs.StringVar(&o.checkpoint, "checkpoint", "", "save the training state to this file after every epoch")
+	fs.StringVar(&o.resume, "resume", "", "resume from this checkpoint (same dataset and hyper-parameters)")
+	configFlags(fs, c)
+	return fs
+}
+
+// parseTrain parses train's flags in two passes: the first finds the
+// dataset and the preset, the second parses the same arguments over the
+// preset's configuration, so the flags given override it and the others
+// keep it.
+func parseTrain(args []string, stderr io.Writer) (trainOptions, data.Spec, bench.Hyper, error) {
+	var o trainOptions
+	first := model.Config{Strategy: model.OneBP}
+	fs := newTrainFlags(stderr, &o, &first)
 	if err := parseFlags(fs, args); err != nil {
-		return err
+		return o, data.Spec{}, bench.Hyper{}, err
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "onebp train: unexpected argument %q\n", fs.Arg(0))
 		fs.Usage()
-		return errUsage
+		return o, data.Spec{}, bench.Hyper{}, errUsage
 	}
-	s, err := model.ParseStrategy(*strategy)
+	spec, err := data.ParseSpec(o.dataset)
 	if err != nil {
-		return fmt.Errorf("-strategy: %v", err)
+		return o, spec, bench.Hyper{}, badFlag("dataset", err)
 	}
-	h, err := tf.config(fs, *dataset)
+	h, err := bench.PresetFor(spec, o.preset)
+	if err != nil {
+		return o, spec, h, flagError(err)
+	}
+	preset := h.Config
+	h.Config.Strategy = model.OneBP
+	if err := newTrainFlags(io.Discard, &o, &h.Config).Parse(args); err != nil {
+		return o, spec, h, err
+	}
+	var set []string
+	for _, d := range model.Differences(preset, h.Config) {
+		if d.Name != "strategy" {
+			set = append(set, d.Name)
+		}
+	}
+	if len(set) > 0 {
+		h.Source += "; " + strings.Join(set, ", ") + " set by flags"
+	}
+	if err := h.Config.Check(); err != nil {
+		return o, spec, h, flagError(err)
+	}
+	if o.evalEvery < 1 {
+		return o, spec, h, flagError(&model.FieldError{Field: "eval-every", Value: fmt.Sprint(o.evalEvery), Want: "at least 1"})
+	}
+	return o, spec, h, nil
+}
+
+func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, spec, h, err := parseTrain(args, stderr)
 	if err != nil {
 		return err
 	}
-	h.Config.Strategy = s
-	dir, err := data.Dir(df.dir)
+	dir, err := data.Dir(o.data.dir)
 	if err != nil {
 		return err
 	}
-	d, err := data.Load(dir, *dataset, df.splitSeed)
+	d, err := spec.Load(dir, o.data.splitSeed)
 	if err != nil {
 		return err
 	}
-	preset := tf.preset
-	fmt.Fprintf(stderr, "training %v on %s (%d users, %d items, %d train, %d test), preset %s, dim %d, %d epochs\n",
-		s, d.Name, d.Users, d.Items, d.Train.NNZ(), d.Test.NNZ(), preset, h.Config.Dim, h.Config.Epochs)
+	fmt.Fprintf(stderr, "training %v on %s (%d users, %d items, %d train, %d test), preset %s: %s\n",
+		h.Config.Strategy, d.Name, d.Users, d.Items, d.Train.NNZ(), d.Test.NNZ(), o.preset, results.Hyperparameters(h.Config))
 	r, err := bench.Run(ctx, bench.RunSpec{
-		Data: d, Config: h.Config, Preset: preset, Source: h.Source, EvalEvery: *evalEvery,
-		Resume: *resume, Checkpoint: *checkpoint, Progress: stderr,
+		Data: d, Config: h.Config, Preset: o.preset, Source: h.Source, EvalEvery: o.evalEvery,
+		Resume: o.resume, Checkpoint: o.checkpoint, Progress: stderr,
 	})
 	if err != nil {
 		return err
@@ -141,28 +132,27 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	var errs []error
-	if *out != "" {
-		errs = append(errs, atomicfile.Write(*out, func(w io.Writer) error {
-			if err := bench.WriteQuality(w, []*bench.RunResult{r}); err != nil {
+	if o.out != "" {
+		errs = append(errs, atomicfile.Write(o.out, func(w io.Writer) error {
+			if err := results.WriteQuality(w, []*results.Run{r}); err != nil {
 				return err
 			}
-			return bench.WriteTiming(w, []*bench.RunResult{r})
+			return results.WriteTiming(w, []*results.Run{r})
 		}))
 	}
-	if *jsonOut != "" {
-		errs = append(errs, atomicfile.Write(*jsonOut, func(w io.Writer) error { return bench.WriteRunJSON(w, r) }))
+	if o.jsonOut != "" {
+		errs = append(errs, atomicfile.Write(o.jsonOut, func(w io.Writer) error { return results.WriteJSON(w, r) }))
 	}
-	if *export != "" {
-		users, items := r.Tables()
+	if o.export != "" {
 		errs = append(errs,
-			atomicfile.Write(filepath.Join(*export, "users.npy"), func(w io.Writer) error { return bench.WriteNPY(w, users) }),
-			atomicfile.Write(filepath.Join(*export, "items.npy"), func(w io.Writer) error { return bench.WriteNPY(w, items) }))
+			atomicfile.Write(filepath.Join(o.export, "users.npy"), func(w io.Writer) error { return results.WriteNPY(w, r.UserTable) }),
+			atomicfile.Write(filepath.Join(o.export, "items.npy"), func(w io.Writer) error { return results.WriteNPY(w, r.ItemTable) }))
 	}
 	return errors.Join(errs...)
 }
 
 // printRun prints a run's final and best-on-test metrics.
-func printRun(w io.Writer, r *bench.RunResult) error {
+func printRun(w io.Writer, r *results.Run) error {
 	if len(r.MetricNames()) == 0 {
 		fmt.Fprintln(w, "no evaluation ran (0 epochs)")
 		return nil
@@ -170,10 +160,10 @@ func printRun(w io.Writer, r *bench.RunResult) error {
 	rows := [][]string{}
 	for _, name := range r.MetricNames() {
 		b := r.Best[name]
-		rows = append(rows, []string{name, fmt.Sprintf("%.4f", r.Final[name]), fmt.Sprintf("%.4f", b.Value), fmt.Sprint(b.Epoch)})
+		rows = append(rows, []string{string(name), results.F4(r.Final[name]), results.F4(b.Value), fmt.Sprint(b.Epoch)})
 	}
-	fmt.Fprintf(w, "%s %s, final = after epoch %d; best-on-test selects on the test set (optimistic)\n", r.Dataset, r.Config.Strategy, r.FinalEpoch)
-	if err := bench.WriteTable(w, false, []string{"metric", "final", "best-on-test", "best epoch"}, rows); err != nil {
+	fmt.Fprintf(w, "%s %v, final = after epoch %d; best-on-test selects on the test set (optimistic)\n", r.Dataset, r.Strategy(), r.FinalEpoch)
+	if err := results.WriteTable(w, false, []string{"metric", "final", "best-on-test", "best epoch"}, rows); err != nil {
 		return err
 	}
 	train, evaluate := r.MeanEpochSeconds()

@@ -71,15 +71,20 @@ func TestTrainCommandErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"train", "-strategy", "threebp"}, `-strategy: strategy "threebp": want twobp or onebp`},
-		{[]string{"train", "-preset", "slow"}, `-preset "slow": want paper or quick`},
+		{[]string{"train", "-strategy", "threebp"}, `invalid value "threebp" for flag -strategy: strategy "threebp": want twobp or onebp`},
+		{[]string{"train", "-preset", "slow"}, `invalid value "slow" for flag -preset: preset "slow": want paper or quick`},
+		{[]string{"train", "-optimizer", "sgd"}, `invalid value "sgd" for flag -optimizer: optimizer "sgd": want adam or sparse-adam`},
 		{[]string{"train", "-dim", "0"}, "-dim 0: want at least 1"},
-		{[]string{"train", "-optimizer", "sgd"}, `-optimizer: optimizer "sgd": want adam or sparse-adam`},
-		{[]string{"train", "-dataset", "nonesuch"}, `unknown dataset "nonesuch"`},
+		{[]string{"train", "-eval-every", "0"}, "-eval-every 0: want at least 1"},
+		{[]string{"train", "-dataset", "nonesuch"}, `-dataset: unknown dataset "nonesuch"`},
 	} {
-		_, _, err := runCmd(t, c.args...)
-		if err == nil || !strings.Contains(err.Error(), c.want) || exitCode(err) != 1 {
-			t.Errorf("%v: %v, want %q", c.args, err, c.want)
+		_, stderr, err := runCmd(t, c.args...)
+		msg := stderr
+		if err != nil && !errors.Is(err, errUsage) {
+			msg = err.Error()
+		}
+		if err == nil || !strings.Contains(msg, c.want) || exitCode(err) != 2 {
+			t.Errorf("%v: %v (exit %d) %s, want %q and exit 2", c.args, err, exitCode(err), stderr, c.want)
 		}
 	}
 }
@@ -180,7 +185,7 @@ func TestBenchNothingPresent(t *testing.T) {
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("results directory created: %v", err)
 	}
-	if _, _, err := runCmd(t, "bench", "-datasets", "nonesuch"); err == nil || !strings.Contains(err.Error(), "not a registered dataset") {
+	if _, _, err := runCmd(t, "bench", "-datasets", "nonesuch"); err == nil || !strings.Contains(err.Error(), `-datasets: unknown dataset "nonesuch"`) || exitCode(err) != 2 {
 		t.Errorf("unknown dataset: %v", err)
 	}
 }

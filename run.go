@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"onebp/model"
 	"sort"
 )
 
@@ -16,8 +17,30 @@ var errUsage = errors.New("usage")
 // errQualityChanged makes `onebp diff` exit 1 without more output.
 var errQualityChanged = errors.New("quality metrics changed")
 
+// errBadFlag marks a flag value refused after parsing; the error names
+// the flag and the process exits with status 2.
+var errBadFlag = errors.New("bad flag value")
+
+type badFlagError struct{ err error }
+
+func (e badFlagError) Error() string   { return e.err.Error() }
+func (e badFlagError) Unwrap() []error { return []error{e.err, errBadFlag} }
+
+// badFlag reports the value of flag name as refused for err's reason.
+func badFlag(name string, err error) error { return badFlagError{fmt.Errorf("-%s: %w", name, err)} }
+
+// flagError names the flag of a library error about a configuration field
+// (flags are named as the fields are); other errors pass unchanged.
+func flagError(err error) error {
+	var fe *model.FieldError
+	if errors.As(err, &fe) {
+		return badFlagError{fmt.Errorf("-%w", err)}
+	}
+	return err
+}
+
 func exitCode(err error) int {
-	if errors.Is(err, errUsage) {
+	if errors.Is(err, errUsage) || errors.Is(err, errBadFlag) {
 		return 2
 	}
 	return 1

@@ -11,6 +11,8 @@ import (
 	"onebp/data"
 	"onebp/internal/datatest"
 	"onebp/model"
+	"onebp/model/eval"
+	"onebp/results"
 )
 
 // benchData loads each dataset once per test binary: the real one from
@@ -55,7 +57,7 @@ func benchLabel(name string, d *data.Dataset) string {
 // MovieLens sets; 64 for the LightGCN sets, whose paper dims (1024, 2048)
 // take minutes per epoch here and run only with ONEBP_LONG=1.
 func epochDims(name string) []int {
-	h, _ := PresetFor(name, PresetPaper)
+	h, _ := PresetFor(data.Spec{Kind: data.KindRegistered, Name: name}, PresetPaper)
 	switch name {
 	case "gowalla", "yelp2018", "amazon-book":
 		if os.Getenv("ONEBP_LONG") == "1" {
@@ -66,7 +68,8 @@ func epochDims(name string) []int {
 	return []int{h.Config.Dim}
 }
 
-// BenchmarkEpoch times one training epoch at SPEC's hyper-parameters.
+// BenchmarkEpoch times one training epoch at the paper preset's
+// hyper-parameters.
 func BenchmarkEpoch(b *testing.B) {
 	for _, name := range []string{"ml-100k", "ml-1m", "gowalla", "yelp2018", "amazon-book"} {
 		for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
@@ -76,7 +79,7 @@ func BenchmarkEpoch(b *testing.B) {
 					if label != name {
 						b.Logf("%s is not in ONEBP_DATA: its synthetic twin runs", name)
 					}
-					h, _ := PresetFor(name, PresetPaper)
+					h, _ := PresetFor(data.Spec{Kind: data.KindRegistered, Name: name}, PresetPaper)
 					cfg := h.Config
 					cfg.Strategy, cfg.Dim = s, dim
 					tr, err := model.NewTrainer(d, cfg)
@@ -113,19 +116,19 @@ func BenchmarkTrain(b *testing.B) {
 				if label != reg.Name {
 					b.Logf("%s is not in ONEBP_DATA: its synthetic twin runs", reg.Name)
 				}
-				h, _ := PresetFor(reg.Name, PresetQuick)
+				h, _ := PresetFor(data.Spec{Kind: data.KindRegistered, Name: reg.Name}, PresetQuick)
 				cfg := h.Config
 				cfg.Strategy, cfg.Epochs = s, 1
 				b.ReportAllocs()
-				var r *RunResult
+				var r *results.Run
 				for b.Loop() {
 					var err error
 					if r, err = Run(context.Background(), RunSpec{Data: d, Config: cfg, EvalEvery: 1}); err != nil {
 						b.Fatal(err)
 					}
 				}
-				b.ReportMetric(r.Final["recall_at_20"], "recall_at_20")
-				b.ReportMetric(r.Final["ndcg_at_20"], "ndcg_at_20")
+				b.ReportMetric(r.Final[eval.RecallAt20], string(eval.RecallAt20))
+				b.ReportMetric(r.Final[eval.NDCGAt20], string(eval.NDCGAt20))
 			})
 		}
 	}

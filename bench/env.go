@@ -9,21 +9,11 @@ import (
 	"strings"
 
 	"onebp/model/f32"
+	"onebp/results"
 )
 
-// Env is where a run ran; results record it beside every number.
-type Env struct {
-	Commit  string `json:"commit"`
-	Go      string `json:"go"`
-	GOOS    string `json:"goos"`
-	GOARCH  string `json:"goarch"`
-	CPU     string `json:"cpu"`
-	Kernels string `json:"kernels"` // f32 implementation: unrolled or simd
-	Workers int    `json:"workers"`
-}
-
-func currentEnv(workers int) Env {
-	return Env{
+func currentEnv(workers int) results.Env {
+	return results.Env{
 		Commit: commit(), Go: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
 		CPU: cpuName(), Kernels: f32.Impl(), Workers: workers,
 	}

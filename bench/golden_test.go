@@ -7,12 +7,14 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
 	"onebp/data"
 	"onebp/internal/datatest"
 	"onebp/model"
+	"onebp/model/eval"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -31,17 +33,19 @@ func trainingTrace(t *testing.T, d *data.Dataset, cfg model.Config) string {
 			t.Fatal(err)
 		}
 		for _, e := range r.Epochs {
-			fmt.Fprintf(&b, "%v epoch %d loss %s recall_at_20 %s ndcg_at_20 %s\n", s, e.Epoch, exact(e.Loss),
-				exact(e.Metrics["recall_at_20"]), exact(e.Metrics["ndcg_at_20"]))
+			fmt.Fprintf(&b, "%v epoch %d loss %s %s %s %s %s\n", s, e.Epoch, exact(e.Loss),
+				eval.RecallAt20, exact(e.Metrics[eval.RecallAt20]), eval.NDCGAt20, exact(e.Metrics[eval.NDCGAt20]))
 		}
-		users, items := r.Tables()
 		hash := sha256.New()
-		binary.Write(hash, binary.LittleEndian, users.Data)
-		binary.Write(hash, binary.LittleEndian, items.Data)
+		binary.Write(hash, binary.LittleEndian, r.UserTable.Data)
+		binary.Write(hash, binary.LittleEndian, r.ItemTable.Data)
 		fmt.Fprintf(&b, "%v tables sha256 %x\n", s, hash.Sum(nil))
 	}
 	return b.String()
 }
+
+// exact formats a float64 so that it parses back to the same bits.
+func exact(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
 // checkGolden compares got with the golden file, or rewrites it under
 // -update.
@@ -73,7 +77,7 @@ func TestSyntheticGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, _ := PresetFor(d.Name, PresetQuick)
+	h, _ := PresetFor(data.Spec{Kind: data.KindSynthetic}, PresetQuick)
 	cfg := h.Config
 	cfg.Epochs, cfg.Batch, cfg.LR = 2, 256, 1e-2
 	checkGolden(t, "testdata/synthetic.golden", trainingTrace(t, d, cfg))
@@ -84,7 +88,7 @@ func TestSyntheticGolden(t *testing.T) {
 // same file. Regenerate with go test ./bench -run ParityStart -update.
 func TestParityStartGolden(t *testing.T) {
 	d := datatest.LoadOrSkip(t, "onebp-ml100k")
-	h, _ := PresetFor("onebp-ml100k", PresetPaper)
+	h, _ := PresetFor(data.Spec{Kind: data.KindRegistered, Name: "onebp-ml100k"}, PresetPaper)
 	cfg := h.Config
 	cfg.Epochs = 3
 	got := trainingTrace(t, d, cfg)

@@ -14,6 +14,8 @@ import (
 	"onebp/data"
 	"onebp/internal/atomicfile"
 	"onebp/model"
+	"onebp/model/eval"
+	"onebp/results"
 )
 
 // The reference figures: the OneBP authors' PyTorch code (studentcej/OneBP,
@@ -24,7 +26,7 @@ import (
 const referenceProvenance = "the OneBP authors' PyTorch code (public repository studentcej/OneBP, seed 2022, CPU) " +
 	"on their own ML-100k split (onebp-ml100k), dim 32, lr 5e-4, l2 1e-5, beta 0.99, 5 negatives, batch 1024, tau 1, " +
 	"evaluated every epoch, 300 epochs; TwoBP is the same code with the gradient reaching the user table and no moving " +
-	"aggregation (figures as given in issue 7 of this project)"
+	"aggregation (figures measured by this project's developers when the harness was built)"
 
 type referenceRun struct {
 	finalRecall, finalNDCG float64
@@ -35,9 +37,9 @@ type referenceRun struct {
 	epochSeconds           float64
 }
 
-var reference = map[string]referenceRun{
-	"onebp": {0.3384, 0.4104, 0.3410, 297, 0.4119, map[int]float64{49: 0.2957, 99: 0.3102, 199: 0.3227, 297: 0.3410, 299: 0.3384}, 1.05},
-	"twobp": {0.3336, 0.3889, 0.3529, 111, 0.4183, map[int]float64{49: 0.3181, 111: 0.3529, 299: 0.3336}, 1.1},
+var reference = map[model.Strategy]referenceRun{
+	model.OneBP: {0.3384, 0.4104, 0.3410, 297, 0.4119, map[int]float64{49: 0.2957, 99: 0.3102, 199: 0.3227, 297: 0.3410, 299: 0.3384}, 1.05},
+	model.TwoBP: {0.3336, 0.3889, 0.3529, 111, 0.4183, map[int]float64{49: 0.3181, 111: 0.3529, 299: 0.3336}, 1.1},
 }
 
 // ParityTolerance is how far each of our figures may be from the
@@ -61,15 +63,16 @@ type ParityOptions struct {
 // reference's, the differences, the spread over seeds, the curves) and
 // results/parity.txt (the quality records, Go benchmark format).
 func Parity(ctx context.Context, opts ParityOptions) error {
-	d, err := data.Load(opts.DataDir, "onebp-ml100k", data.DefaultSplitSeed)
+	spec := data.Spec{Kind: data.KindRegistered, Name: "onebp-ml100k"}
+	d, err := spec.Load(opts.DataDir, data.DefaultSplitSeed)
 	if err != nil {
 		return err
 	}
-	h, err := PresetFor("onebp-ml100k", PresetPaper)
+	h, err := PresetFor(spec, PresetPaper)
 	if err != nil {
 		return err
 	}
-	runs := map[string][]*RunResult{}
+	runs := map[model.Strategy][]*results.Run{}
 	for seed := 0; seed < opts.Seeds; seed++ {
 		for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
 			cfg := h.Config
@@ -79,14 +82,14 @@ func Parity(ctx context.Context, opts ParityOptions) error {
 			if err != nil {
 				return err
 			}
-			runs[s.String()] = append(runs[s.String()], r)
+			runs[s] = append(runs[s], r)
 		}
 	}
-	all := append(append([]*RunResult(nil), runs["onebp"]...), runs["twobp"]...)
+	all := append(append([]*results.Run(nil), runs[model.OneBP]...), runs[model.TwoBP]...)
 	files := map[string]func(io.Writer) error{
 		"parity.md":         func(w io.Writer) error { return writeParity(w, runs) },
-		"parity.txt":        func(w io.Writer) error { return WriteQuality(w, all) },
-		"curves/parity.svg": func(w io.Writer) error { return WriteSVG(w, parityPlots(runs)) },
+		"parity.txt":        func(w io.Writer) error { return results.WriteQuality(w, all) },
+		"curves/parity.svg": func(w io.Writer) error { return results.WriteSVG(w, parityPlots(runs)) },
 	}
 	for rel, write := range files {
 		if err := atomicfile.Write(filepath.Join(opts.Out, rel), write); err != nil {
@@ -100,16 +103,16 @@ func Parity(ctx context.Context, opts ParityOptions) error {
 type figure struct {
 	label string
 	ref   float64
-	get   func(r *RunResult) float64
+	get   func(r *results.Run) float64
 }
 
-func parityFigures(strategy string) []figure {
+func parityFigures(strategy model.Strategy) []figure {
 	ref := reference[strategy]
 	return []figure{
-		{"final recall_at_20", ref.finalRecall, func(r *RunResult) float64 { return r.Final["recall_at_20"] }},
-		{"final ndcg_at_20", ref.finalNDCG, func(r *RunResult) float64 { return r.Final["ndcg_at_20"] }},
-		{"best-on-test recall_at_20", ref.bestRecall, func(r *RunResult) float64 { return r.Best["recall_at_20"].Value }},
-		{"best-on-test ndcg_at_20", ref.bestNDCG, func(r *RunResult) float64 { return r.Best["ndcg_at_20"].Value }},
+		{"final " + string(eval.RecallAt20), ref.finalRecall, func(r *results.Run) float64 { return r.Final[eval.RecallAt20] }},
+		{"final " + string(eval.NDCGAt20), ref.finalNDCG, func(r *results.Run) float64 { return r.Final[eval.NDCGAt20] }},
+		{"best-on-test " + string(eval.RecallAt20), ref.bestRecall, func(r *results.Run) float64 { return r.Best[eval.RecallAt20].Value }},
+		{"best-on-test " + string(eval.NDCGAt20), ref.bestNDCG, func(r *results.Run) float64 { return r.Best[eval.NDCGAt20].Value }},
 	}
 }
 
@@ -129,18 +132,18 @@ func meanStd(x []float64) (mean, std, lo, hi float64) {
 	return mean, std, lo, hi
 }
 
-func recallAt(r *RunResult, epoch int) (float64, bool) {
+func recallAt(r *results.Run, epoch int) (float64, bool) {
 	for _, e := range r.Epochs {
 		if e.Epoch == epoch && e.Metrics != nil {
-			return e.Metrics["recall_at_20"], true
+			return e.Metrics[eval.RecallAt20], true
 		}
 	}
 	return 0, false
 }
 
-func writeParity(w io.Writer, runs map[string][]*RunResult) error {
+func writeParity(w io.Writer, runs map[model.Strategy][]*results.Run) error {
 	bw := bufio.NewWriter(w)
-	first := runs["onebp"][0]
+	first := runs[model.OneBP][0]
 	fmt.Fprintf(bw, `# Parity with the authors' implementation
 
 Written by `+"`onebp parity`"+`; never edited by hand.
@@ -150,12 +153,12 @@ Written by `+"`onebp parity`"+`; never edited by hand.
 and epochs, seeds %d to %d (seed %d is the reference's). Our random numbers differ from PyTorch's,
 so the figures can only agree within seed noise; the tolerance is %.2f.
 
-`, referenceProvenance, short(first.Env.Commit), first.Env.Kernels, first.Env.Workers, first.Env.CPU,
-		first.Config.Seed, first.Config.Seed+uint64(len(runs["onebp"])-1), first.Config.Seed, ParityTolerance)
+`, referenceProvenance, results.ShortCommit(first.Env.Commit), first.Env.Kernels, first.Env.Workers, first.Env.CPU,
+		first.Config.Seed, first.Config.Seed+uint64(len(runs[model.OneBP])-1), first.Config.Seed, ParityTolerance)
 
 	rows := [][]string{}
 	within := 0
-	for _, s := range []string{"onebp", "twobp"} {
+	for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
 		for _, f := range parityFigures(s) {
 			r := runs[s][0]
 			ours := f.get(r)
@@ -173,37 +176,37 @@ so the figures can only agree within seed noise; the tolerance is %.2f.
 				mark = "OUTSIDE"
 			}
 			label := f.label
-			if f.label == "best-on-test recall_at_20" {
-				label += fmt.Sprintf(" (epoch: ours %d, ref %d)", r.Best["recall_at_20"].Epoch, reference[s].bestRecallEpoch)
+			if f.label == "best-on-test "+string(eval.RecallAt20) {
+				label += fmt.Sprintf(" (epoch: ours %d, ref %d)", r.Best[eval.RecallAt20].Epoch, reference[s].bestRecallEpoch)
 			}
-			rows = append(rows, []string{strategyLabel(s), label, f4(f.ref), f4(ours), fmt.Sprintf("%+.4f", ours-f.ref), mark,
+			rows = append(rows, []string{results.StrategyLabel(s), label, results.F4(f.ref), results.F4(ours), fmt.Sprintf("%+.4f", ours-f.ref), mark,
 				fmt.Sprintf("%.4f ± %.4f [%.4f, %.4f]", mean, std, lo, hi)})
 		}
 	}
 	fmt.Fprintf(bw, "## The eight figures (K = 20, after 300 epochs): %d of 8 within %.2f\n\n", within, ParityTolerance)
-	if err := WriteTable(bw, true, []string{"strategy", "figure", "reference", "ours (seed 2022)", "difference", "tolerance",
-		fmt.Sprintf("ours over %d seeds: mean ± sd [min, max]", len(runs["onebp"]))}, rows); err != nil {
+	if err := results.WriteTable(bw, true, []string{"strategy", "figure", "reference", "ours (seed 2022)", "difference", "tolerance",
+		fmt.Sprintf("ours over %d seeds: mean ± sd [min, max]", len(runs[model.OneBP]))}, rows); err != nil {
 		return err
 	}
 
 	fmt.Fprint(bw, "\n## The shape of the curves (recall_at_20)\n\n")
 	crow := [][]string{}
-	for _, s := range []string{"onebp", "twobp"} {
+	for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
 		r := runs[s][0]
 		for _, e := range sortedKeys(reference[s].curve) {
 			ours, ok := recallAt(r, e)
 			if !ok {
 				continue
 			}
-			crow = append(crow, []string{strategyLabel(s), strconv.Itoa(e), f4(reference[s].curve[e]), f4(ours), fmt.Sprintf("%+.4f", ours-reference[s].curve[e])})
+			crow = append(crow, []string{results.StrategyLabel(s), strconv.Itoa(e), results.F4(reference[s].curve[e]), results.F4(ours), fmt.Sprintf("%+.4f", ours-reference[s].curve[e])})
 		}
 	}
-	if err := WriteTable(bw, true, []string{"strategy", "epoch", "reference", "ours (seed 2022)", "difference"}, crow); err != nil {
+	if err := results.WriteTable(bw, true, []string{"strategy", "epoch", "reference", "ours (seed 2022)", "difference"}, crow); err != nil {
 		return err
 	}
-	one, two := runs["onebp"][0], runs["twobp"][0]
-	tb := two.Best["recall_at_20"]
-	ob := one.Best["recall_at_20"]
+	one, two := runs[model.OneBP][0], runs[model.TwoBP][0]
+	tb := two.Best[eval.RecallAt20]
+	ob := one.Best[eval.RecallAt20]
 	check := func(ok bool) string {
 		if ok {
 			return "yes"
@@ -211,13 +214,13 @@ so the figures can only agree within seed noise; the tolerance is %.2f.
 		return "NO"
 	}
 	fmt.Fprintf(bw, "\n- TwoBP peaks well before the end and then overfits: best at epoch %d (reference %d), final %.4f below its best %.4f: %s.\n",
-		tb.Epoch, reference["twobp"].bestRecallEpoch, two.Final["recall_at_20"], tb.Value, check(tb.Epoch < 250 && two.Final["recall_at_20"] < tb.Value))
+		tb.Epoch, reference[model.TwoBP].bestRecallEpoch, two.Final[eval.RecallAt20], tb.Value, check(tb.Epoch < 250 && two.Final[eval.RecallAt20] < tb.Value))
 	fmt.Fprintf(bw, "- OneBP is still improving at the end: final %.4f within 0.005 of its best %.4f (epoch %d): %s.\n",
-		one.Final["recall_at_20"], ob.Value, ob.Epoch, check(ob.Value-one.Final["recall_at_20"] <= 0.005))
+		one.Final[eval.RecallAt20], ob.Value, ob.Epoch, check(ob.Value-one.Final[eval.RecallAt20] <= 0.005))
 	ot, _ := one.MeanEpochSeconds()
 	tt, _ := two.MeanEpochSeconds()
 	fmt.Fprintf(bw, "- Time per training epoch: OneBP %.3f s, TwoBP %.3f s here; the reference took about %.2f s and %.2f s on the same kind of machine.\n",
-		ot, tt, reference["onebp"].epochSeconds, reference["twobp"].epochSeconds)
+		ot, tt, reference[model.OneBP].epochSeconds, reference[model.TwoBP].epochSeconds)
 	fmt.Fprint(bw, "\n![parity curves](curves/parity.svg)\n\nLines: ours (seed 2022); dots: the reference's published points.\n")
 	return bw.Flush()
 }
@@ -225,11 +228,11 @@ so the figures can only agree within seed noise; the tolerance is %.2f.
 func sortedKeys(m map[int]float64) []int { return slices.Sorted(maps.Keys(m)) }
 
 // parityPlots overlays our seed-2022 curves with the reference's points.
-func parityPlots(runs map[string][]*RunResult) []Plot {
-	p := CurvePlots("onebp-ml100k", []*RunResult{runs["onebp"][0], runs["twobp"][0]})[:1]
+func parityPlots(runs map[model.Strategy][]*results.Run) []results.Plot {
+	p := results.CurvePlots("onebp-ml100k", []*results.Run{runs[model.OneBP][0], runs[model.TwoBP][0]})[:1]
 	p[0].Title = "onebp-ml100k: ours (lines) and the reference (dots)"
-	for _, s := range []string{"onebp", "twobp"} {
-		ref := Series{Label: strategyLabel(s) + " reference", Color: strategyColor(s), Markers: true}
+	for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
+		ref := results.Series{Label: results.StrategyLabel(s) + " reference", Color: results.StrategyColor(s), Markers: true}
 		for _, e := range sortedKeys(reference[s].curve) {
 			ref.X, ref.Y = append(ref.X, float64(e)), append(ref.Y, reference[s].curve[e])
 		}

@@ -2,20 +2,41 @@ package bench
 
 import (
 	"fmt"
-	"strings"
 
+	"onebp/data"
 	"onebp/model"
 )
 
-// The presets: "paper" is SPEC's hyper-parameters with the authors' epoch
-// counts; "quick" keeps the hyper-parameters, cuts the epochs and caps the
-// dim at 64 on the three large LightGCN datasets (the dim their published
-// baselines use), so that `onebp bench -preset quick` over the datasets we
-// have finishes in about ten minutes on a 2-core machine.
+// A Preset is a named set of hyper-parameters per dataset.
+type Preset string
+
+// The presets: "paper" is the authors' hyper-parameters (DESIGN.md,
+// "Reference hyper-parameters") with their epoch counts; "quick" keeps the
+// hyper-parameters, cuts the epochs and caps the dim at 64 on the three
+// large LightGCN datasets (the dim their published baselines use), so that
+// `onebp bench -preset quick` over the datasets we have finishes in minutes
+// on a 2-core machine. Quick is a smoke test, never a result to quote.
 const (
-	PresetPaper = "paper"
-	PresetQuick = "quick"
+	PresetPaper Preset = "paper"
+	PresetQuick Preset = "quick"
 )
+
+// Presets lists the presets.
+var Presets = []Preset{PresetPaper, PresetQuick}
+
+// UnmarshalText reads a preset's name.
+func (p *Preset) UnmarshalText(b []byte) error {
+	for _, q := range Presets {
+		if string(q) == string(b) {
+			*p = q
+			return nil
+		}
+	}
+	return &model.FieldError{Field: "preset", Value: fmt.Sprintf("%q", b), Want: fmt.Sprintf("%s or %s", PresetPaper, PresetQuick)}
+}
+
+// MarshalText writes a preset's name.
+func (p Preset) MarshalText() ([]byte, error) { return []byte(p), nil }
 
 // Hyper is one dataset's training setup under a preset.
 type Hyper struct {
@@ -33,29 +54,29 @@ type hyperRow struct {
 	source       string
 }
 
-const (
-	authors      = "authors' README (studentcej/OneBP), SPEC section 1"
-	authorsNoEp  = authors + "; epochs not given, 100 is onebp's choice"
-	ml100kValues = "onebp's choice: ml-100k's values from the " + authors
-)
+const authors = "the authors' README (studentcej/OneBP)"
 
 var hyperTable = map[string]hyperRow{
 	"ml-100k":      {32, 5e-4, 1e-5, 0.99, 2000, 100, 0, authors},
 	"onebp-ml100k": {32, 5e-4, 1e-5, 0.99, 2000, 100, 0, authors + " (the authors' own ml-100k split)"},
 	"ml-1m":        {128, 1e-3, 1e-6, 0.99, 200, 20, 0, authors},
-	"gowalla":      {1024, 5e-4, 0, 0.999, 100, 5, 64, authorsNoEp},
-	"yelp2018":     {2048, 5e-5, 0, 0.999, 100, 5, 64, authorsNoEp},
-	"amazon-book":  {2048, 5e-5, 0, 0.999, 100, 5, 64, "onebp's choice: yelp2018's values (the authors give none for amazon-book); epochs 100"},
+	"gowalla":      {1024, 5e-4, 0, 0.999, 100, 5, 64, authors},
+	"yelp2018":     {2048, 5e-5, 0, 0.999, 100, 5, 64, authors},
+	"amazon-book":  {2048, 5e-5, 0, 0.999, 100, 5, 64, "onebp's choice: yelp2018's values (the authors give none for amazon-book)"},
 }
 
-// PresetFor returns the setup of dataset under preset. Datasets SPEC has no
-// row for (synthetic, your own files) take ml-100k's values.
-func PresetFor(dataset, preset string) (Hyper, error) {
-	row, ok := hyperTable[dataset]
-	if !ok {
+// authorsEpochs lists the datasets whose epoch count the authors give.
+var authorsEpochs = map[string]bool{"ml-100k": true, "onebp-ml100k": true, "ml-1m": true}
+
+// PresetFor returns the setup of a dataset under a preset. Datasets
+// without a row of their own (synthetic, your own files) take ml-100k's
+// values.
+func PresetFor(spec data.Spec, preset Preset) (Hyper, error) {
+	row, ok := hyperTable[spec.Name]
+	if spec.Kind != data.KindRegistered || !ok {
 		row = hyperTable["ml-100k"]
-		row.source = ml100kValues
-		if strings.HasPrefix(dataset, "synthetic") {
+		row.source = "onebp's choice: ml-100k's values from " + authors
+		if spec.Kind == data.KindSynthetic {
 			row.quickEpochs = 40
 		}
 	}
@@ -63,16 +84,24 @@ func PresetFor(dataset, preset string) (Hyper, error) {
 		Dim: row.dim, LR: row.lr, L2: row.l2, Beta: row.beta,
 		Negatives: 5, Batch: 1024, Temperature: 1, Seed: 2022,
 	}
+	source := row.source
 	switch preset {
 	case PresetPaper:
 		cfg.Epochs = row.paperEpochs
+		if authorsEpochs[spec.Name] {
+			source += fmt.Sprintf("; %d epochs as in the authors' example", cfg.Epochs)
+		} else {
+			source += fmt.Sprintf("; the authors give no epoch count, %d is onebp's choice", cfg.Epochs)
+		}
 	case PresetQuick:
 		cfg.Epochs = row.quickEpochs
+		source += fmt.Sprintf("; quick preset: %d epochs", cfg.Epochs)
 		if row.quickDim != 0 {
 			cfg.Dim = row.quickDim
+			source += fmt.Sprintf(", dim %d instead of %d", row.quickDim, row.dim)
 		}
 	default:
-		return Hyper{}, fmt.Errorf("-preset %q: want %s or %s", preset, PresetPaper, PresetQuick)
+		return Hyper{}, (&preset).UnmarshalText([]byte(preset))
 	}
-	return Hyper{Config: cfg, EvalEvery: 1, Source: row.source}, nil
+	return Hyper{Config: cfg, EvalEvery: 1, Source: source}, nil
 }

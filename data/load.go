@@ -28,42 +28,6 @@ func Dir(flagValue string) (string, error) {
 	return filepath.Join(cache, "onebp"), nil
 }
 
-// Load loads a dataset by name:
-//   - a registered name (see Registry), from <dir>/<name>/, verified
-//     against its fingerprints and statistics;
-//   - "synthetic" or "synthetic:users=U,items=I,interactions=N,seed=S";
-//   - "movielens:FILE" (u.data, ratings.dat or pair-list lines, split per
-//     user with splitSeed), "lightgcn:DIR" (DIR/train.txt, DIR/test.txt) or
-//     "csv:DIR" (DIR/train.csv, DIR/test.csv), read by the same strict
-//     parsers without fingerprint or statistics checks.
-func Load(dir, name string, splitSeed uint64) (*Dataset, error) {
-	if name == "synthetic" || strings.HasPrefix(name, "synthetic:") {
-		spec, err := ParseSynthetic(name)
-		if err != nil {
-			return nil, err
-		}
-		return spec.Generate()
-	}
-	if reg, ok := Lookup(name); ok {
-		return loadRegistered(dir, reg, splitSeed)
-	}
-	format, path, ok := strings.Cut(name, ":")
-	switch {
-	case ok && format == "movielens":
-		return readRatings(name, path, "", nil, splitSeed)
-	case ok && format == "lightgcn":
-		return readGivenSplit(name, parseLightGCN, filepath.Join(path, "train.txt"), filepath.Join(path, "test.txt"))
-	case ok && format == "csv":
-		return readGivenSplit(name, parseAuthorsCSV, filepath.Join(path, "train.csv"), filepath.Join(path, "test.csv"))
-	}
-	var names []string
-	for _, r := range Registry() {
-		names = append(names, r.Name)
-	}
-	return nil, fmt.Errorf("unknown dataset %q: want one of %s, synthetic[:users=U,items=I,interactions=N,seed=S], movielens:FILE, lightgcn:DIR or csv:DIR",
-		name, strings.Join(names, ", "))
-}
-
 func loadRegistered(dir string, reg Registered, splitSeed uint64) (*Dataset, error) {
 	folder := filepath.Join(dir, reg.Name)
 	for _, src := range reg.Sources {

@@ -17,7 +17,7 @@ import (
 // it gives bit-identical results to training that never stopped:
 //
 //	"ONEBPCKP"  magic
-//	uint32      format version (1), little-endian
+//	uint32      format version (2), little-endian
 //	uint32      length of the header
 //	header      JSON: checkpointHeader
 //	float32s    little-endian: users, items, item m, item v, then for
@@ -28,41 +28,27 @@ import (
 // the epoch, and a checkpoint is taken between epochs.
 const (
 	checkpointMagic   = "ONEBPCKP"
-	checkpointVersion = 1
+	checkpointVersion = 2
 )
 
 type checkpointHeader struct {
-	Dataset     string `json:"dataset_fingerprint"`
-	Users       int    `json:"users"`
-	Items       int    `json:"items"`
-	Strategy    string `json:"strategy"`
-	Dim         int    `json:"dim"`
-	LR          float64
-	L2          float64
-	Beta        float64
-	Negatives   int
-	Batch       int
-	Temperature float64
-	Seed        uint64
-	Optimizer   string
-	Aggregation string
-	Epochs      int `json:"epochs_done"`
-	Steps       int `json:"adam_steps"`
+	Dataset string `json:"dataset_fingerprint"`
+	Users   int    `json:"users"`
+	Items   int    `json:"items"`
+	Config  Config `json:"config"` // Model(): the run-only fields cleared
+	Epochs  int    `json:"epochs_done"`
+	Steps   int    `json:"adam_steps"`
 }
 
 func (t *Trainer) header() checkpointHeader {
-	c := t.cfg
 	return checkpointHeader{
 		Dataset: t.fingerprint, Users: t.Users.Rows, Items: t.Items.Rows,
-		Strategy: c.Strategy.String(), Dim: c.Dim, LR: c.LR, L2: c.L2, Beta: c.Beta,
-		Negatives: c.Negatives, Batch: c.Batch, Temperature: c.Temperature, Seed: c.Seed,
-		Optimizer: c.Optimizer.String(), Aggregation: c.Aggregation.String(),
-		Epochs: t.epochs, Steps: t.steps,
+		Config: t.cfg.Model(), Epochs: t.epochs, Steps: t.steps,
 	}
 }
 
 // stateTables lists the tables a checkpoint holds, in order.
-func (t *Trainer) stateTables() []Table {
+func (t *modelState) stateTables() []Table {
 	tabs := []Table{t.Users, t.Items, t.itemAdam.m, t.itemAdam.v}
 	if t.userAdam != nil {
 		tabs = append(tabs, t.userAdam.m, t.userAdam.v)
@@ -168,21 +154,13 @@ func compatible(saved, now checkpointHeader) error {
 		{"dataset fingerprint", saved.Dataset, now.Dataset},
 		{"users", saved.Users, now.Users},
 		{"items", saved.Items, now.Items},
-		{"strategy", saved.Strategy, now.Strategy},
-		{"dim", saved.Dim, now.Dim},
-		{"lr", saved.LR, now.LR},
-		{"l2", saved.L2, now.L2},
-		{"beta", saved.Beta, now.Beta},
-		{"negatives", saved.Negatives, now.Negatives},
-		{"batch", saved.Batch, now.Batch},
-		{"temperature", saved.Temperature, now.Temperature},
-		{"seed", saved.Seed, now.Seed},
-		{"optimizer", saved.Optimizer, now.Optimizer},
-		{"aggregation", saved.Aggregation, now.Aggregation},
 	} {
 		if c.saved != c.want {
 			return fmt.Errorf("it was saved with %s %v, this run has %v", c.what, c.saved, c.want)
 		}
+	}
+	if d := Differences(saved.Config, now.Config); len(d) > 0 {
+		return fmt.Errorf("it was saved with %s %s, this run has %s", d[0].Name, d[0].Old, d[0].New)
 	}
 	return nil
 }

@@ -1,8 +1,11 @@
 package model
 
 import (
+	"encoding"
 	"fmt"
+	"reflect"
 	"runtime"
+	"strconv"
 	"strings"
 )
 
@@ -42,40 +45,50 @@ const (
 	Sequential
 )
 
-// The names of the options, indexed by value, as flags and records spell
-// them.
+// The names of the options, indexed by value: the only place they are
+// spelled. Flags, records, reports and checkpoints all go through the
+// text methods below.
 var (
 	strategyNames    = []string{"twobp", "onebp"}
 	optimizerNames   = []string{"adam", "sparse-adam"}
 	aggregationNames = []string{"reference", "sequential"}
 )
 
-func (s Strategy) String() string    { return strategyNames[s] }
-func (o Optimizer) String() string   { return optimizerNames[o] }
-func (a Aggregation) String() string { return aggregationNames[a] }
+func (s Strategy) String() string    { return nameOf(strategyNames, int(s)) }
+func (o Optimizer) String() string   { return nameOf(optimizerNames, int(o)) }
+func (a Aggregation) String() string { return nameOf(aggregationNames, int(a)) }
 
-// ParseStrategy reads "onebp" or "twobp".
-func ParseStrategy(s string) (Strategy, error) {
-	return parseName[Strategy]("strategy", s, strategyNames)
+func nameOf(names []string, i int) string {
+	if i < 0 || i >= len(names) {
+		return strconv.Itoa(i)
+	}
+	return names[i]
 }
 
-// ParseOptimizer reads "adam" or "sparse-adam".
-func ParseOptimizer(s string) (Optimizer, error) {
-	return parseName[Optimizer]("optimizer", s, optimizerNames)
+func (s Strategy) MarshalText() ([]byte, error)    { return []byte(s.String()), nil }
+func (o Optimizer) MarshalText() ([]byte, error)   { return []byte(o.String()), nil }
+func (a Aggregation) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
+
+func (s *Strategy) UnmarshalText(b []byte) error {
+	return parseName(s, "strategy", string(b), strategyNames)
 }
 
-// ParseAggregation reads "reference" or "sequential".
-func ParseAggregation(s string) (Aggregation, error) {
-	return parseName[Aggregation]("aggregation", s, aggregationNames)
+func (o *Optimizer) UnmarshalText(b []byte) error {
+	return parseName(o, "optimizer", string(b), optimizerNames)
 }
 
-func parseName[T ~int](what, s string, names []string) (T, error) {
+func (a *Aggregation) UnmarshalText(b []byte) error {
+	return parseName(a, "aggregation", string(b), aggregationNames)
+}
+
+func parseName[T ~int](dst *T, field, s string, names []string) error {
 	for i, n := range names {
 		if n == s {
-			return T(i), nil
+			*dst = T(i)
+			return nil
 		}
 	}
-	return 0, fmt.Errorf("%s %q: want %s", what, s, strings.Join(names, " or "))
+	return &FieldError{Field: field, Value: strconv.Quote(s), Want: strings.Join(names, " or ")}
 }
 
 // Adam's fixed constants (PyTorch's defaults).
@@ -85,46 +98,68 @@ const (
 	AdamEps   = 1e-8
 )
 
-// Config is one training run's hyper-parameters.
+// Config is one training run's hyper-parameters: the one definition that
+// run records, reports, printouts and checkpoints derive from (see Fields).
+// A field's JSON name is also its name in records and its command-line
+// flag. The order is the order they are shown in.
 type Config struct {
-	Strategy    Strategy
-	Dim         int
-	LR          float64 // Adam learning rate
-	L2          float64 // Adam weight decay, added to the gradient
-	Beta        float64 // OneBP's moving-aggregation rate
-	Negatives   int
-	Batch       int
-	Temperature float64
-	Epochs      int
-	Seed        uint64
+	Strategy    Strategy    `json:"strategy"`
+	Seed        uint64      `json:"seed"`
+	Dim         int         `json:"dim"`
+	LR          float64     `json:"lr"` // Adam learning rate
+	L2          float64     `json:"l2"` // Adam weight decay, added to the gradient
+	Beta        float64     `json:"beta"`
+	Negatives   int         `json:"negatives"`
+	Batch       int         `json:"batch"`
+	Temperature float64     `json:"temperature"`
+	Epochs      int         `json:"epochs"`
+	Optimizer   Optimizer   `json:"optimizer"`
+	Aggregation Aggregation `json:"aggregation"`
 	// Workers is the number of goroutines; 0 means GOMAXPROCS. It never
-	// changes a result.
-	Workers     int
-	Optimizer   Optimizer
-	Aggregation Aggregation
+	// changes a result, so it is not recorded as a hyper-parameter (run
+	// records note it with the machine).
+	Workers int `json:"-"`
 }
 
-// Check reports the first hyper-parameter out of range, by its flag name.
+// A FieldError is a value out of range or unknown, named by its field.
+type FieldError struct {
+	Field string // the JSON name, e.g. "dim"
+	Value string // as given
+	Want  string
+}
+
+func (e *FieldError) Error() string { return fmt.Sprintf("%s %s: want %s", e.Field, e.Value, e.Want) }
+
+// Check reports the first hyper-parameter out of range.
 func (c Config) Check() error {
+	bad := func(field string, value any, want string) error {
+		return &FieldError{Field: field, Value: fmt.Sprint(value), Want: want}
+	}
 	switch {
+	case c.Strategy != TwoBP && c.Strategy != OneBP:
+		return bad("strategy", c.Strategy, strings.Join(strategyNames, " or "))
+	case c.Optimizer != DenseAdam && c.Optimizer != SparseAdam:
+		return bad("optimizer", c.Optimizer, strings.Join(optimizerNames, " or "))
+	case c.Aggregation != Reference && c.Aggregation != Sequential:
+		return bad("aggregation", c.Aggregation, strings.Join(aggregationNames, " or "))
 	case c.Dim < 1:
-		return fmt.Errorf("-dim %d: want at least 1", c.Dim)
+		return bad("dim", c.Dim, "at least 1")
 	case !(c.LR > 0):
-		return fmt.Errorf("-lr %v: want a positive learning rate", c.LR)
+		return bad("lr", c.LR, "a positive learning rate")
 	case !(c.L2 >= 0):
-		return fmt.Errorf("-l2 %v: want a non-negative weight decay", c.L2)
+		return bad("l2", c.L2, "a non-negative weight decay")
 	case c.Strategy == OneBP && !(c.Beta >= 0 && c.Beta < 1):
-		return fmt.Errorf("-beta %v: want 0 <= beta < 1", c.Beta)
+		return bad("beta", c.Beta, "0 <= beta < 1")
 	case c.Negatives < 1:
-		return fmt.Errorf("-negatives %d: want at least 1", c.Negatives)
+		return bad("negatives", c.Negatives, "at least 1")
 	case c.Batch < 1:
-		return fmt.Errorf("-batch %d: want at least 1", c.Batch)
+		return bad("batch", c.Batch, "at least 1")
 	case !(c.Temperature > 0):
-		return fmt.Errorf("-temperature %v: want a positive temperature", c.Temperature)
+		return bad("temperature", c.Temperature, "a positive temperature")
 	case c.Epochs < 0:
-		return fmt.Errorf("-epochs %d: want at least 0", c.Epochs)
+		return bad("epochs", c.Epochs, "at least 0")
 	case c.Workers < 0:
-		return fmt.Errorf("-workers %d: want at least 0 (0 = GOMAXPROCS)", c.Workers)
+		return bad("workers", c.Workers, "at least 0 (0 = GOMAXPROCS)")
 	}
 	return nil
 }
@@ -136,4 +171,69 @@ func (c Config) WorkerCount() int {
 		return c.Workers
 	}
 	return runtime.GOMAXPROCS(0)
+}
+
+// Model is the configuration with the run-only fields (Epochs, Workers)
+// cleared: what a trained state depends on, so two runs may continue each
+// other's checkpoints exactly when their Model()s are equal.
+func (c Config) Model() Config {
+	c.Epochs, c.Workers = 0, 0
+	return c
+}
+
+// A Field is one hyper-parameter as records and reports show it.
+type Field struct {
+	Name  string // the JSON name, e.g. "lr"
+	Value string // exact: floats in the shortest form that reads back the same
+}
+
+// Fields lists the recorded hyper-parameters in Config's order, derived
+// from its definition, so a new field appears in every record, report and
+// comparison without further edits.
+func (c Config) Fields() []Field {
+	v := reflect.ValueOf(c)
+	var out []Field
+	for i := range v.NumField() {
+		name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+		if name == "-" || name == "" {
+			continue
+		}
+		out = append(out, Field{Name: name, Value: formatValue(v.Field(i))})
+	}
+	return out
+}
+
+func formatValue(v reflect.Value) string {
+	if m, ok := v.Interface().(encoding.TextMarshaler); ok {
+		b, _ := m.MarshalText()
+		return string(b)
+	}
+	switch v.Kind() {
+	case reflect.Float64:
+		return strconv.FormatFloat(v.Float(), 'g', -1, 64)
+	case reflect.Int:
+		return strconv.FormatInt(v.Int(), 10)
+	case reflect.Uint64:
+		return strconv.FormatUint(v.Uint(), 10)
+	}
+	panic(fmt.Sprintf("model: Config field of kind %v has no format", v.Kind()))
+}
+
+// A Difference is a hyper-parameter whose value differs between two
+// configurations.
+type Difference struct{ Name, Old, New string }
+
+func (d Difference) String() string { return fmt.Sprintf("%s %s -> %s", d.Name, d.Old, d.New) }
+
+// Differences lists, in Fields' order, the hyper-parameters whose values
+// differ from old to cur.
+func Differences(old, cur Config) []Difference {
+	fo, fc := old.Fields(), cur.Fields()
+	var out []Difference
+	for i := range fo {
+		if fo[i].Value != fc[i].Value {
+			out = append(out, Difference{fo[i].Name, fo[i].Value, fc[i].Value})
+		}
+	}
+	return out
 }

@@ -28,35 +28,52 @@ type Trainer struct {
 	cfg         Config
 	fingerprint string // of the dataset, for checkpoints
 
+	modelState // everything a checkpoint holds; the rest is rebuilt
+
+	pairs   []uint64 // the training pairs user<<32|item, in CSR order
+	sampler *sampler
+	epochScratch
+	pool    *pool
+	workers []workerScratch
+	phases  phases
+}
+
+// modelState is the training state: after any number of epochs it
+// determines every later result, so a checkpoint holds exactly this.
+type modelState struct {
 	Users, Items Table
 	itemAdam     *adamState
 	userAdam     *adamState // TwoBP only: OneBP keeps no optimiser state for users
-	userStamp    []uint32   // OneBP: the batch that last moved each user
 	steps        int        // Adam steps taken
 	epochs       int        // epochs completed
+}
 
-	pairs   []uint64 // the training pairs user<<32|item, in CSR order
-	order   []uint64 // the pairs in this epoch's order
-	sampler *sampler
-
-	// The current batch. Rows are batch positions; entries are positions
-	// row*k+j over the k = 1+Negatives candidates of a row, candidate 0
-	// being the positive item.
+// epochScratch is the current epoch's and batch's working memory. Rows are
+// batch positions; entries are positions row*k+j over the k = 1+Negatives
+// candidates of a row, candidate 0 being the positive item.
+type epochScratch struct {
+	order        []uint64 // the pairs in this epoch's order
 	epoch, batch int
 	rows         []uint64  // the pair of each row (see rowUser, rowItem)
 	cand         []int32   // item of each entry
 	coef         []float32 // dL/ds / temperature of each entry
 	rowLoss      []float64
+	userStamp    []uint32 // OneBP: the batch that last moved each user
 	adam         f32.AdamStep
+}
 
-	pool     *pool
-	srcs     []*rand.PCG // per worker
-	scores   [][]float64 // per worker, k each
-	dots     [][]float32 // per worker, k each
-	firstBad []string    // per worker: the first non-finite row it found
-	// The phases, as method values made once so that running them
-	// allocates nothing.
-	phaseForward, phaseItems, phaseGradients, phaseSteps, phaseAggregate func(w, lo, hi int)
+// workerScratch is one worker's own buffers.
+type workerScratch struct {
+	src      *rand.PCG
+	scores   []float64 // k
+	dots     []float32 // k
+	firstBad string    // the first non-finite value it found in this batch
+}
+
+// phases are the per-batch phases as method values made once, so that
+// running them allocates nothing.
+type phases struct {
+	forward, items, gradients, steps, aggregate func(w, lo, hi int)
 }
 
 // EpochStats describe one epoch of training.
@@ -82,15 +99,19 @@ func NewTrainer(d *data.Dataset, cfg Config) (*Trainer, error) {
 	t := &Trainer{
 		cfg:         cfg,
 		fingerprint: d.Fingerprint,
-		Users:       NewTable(d.Users, cfg.Dim),
-		Items:       NewTable(d.Items, cfg.Dim),
-		sampler:     s,
-		pairs:       make([]uint64, 0, d.Train.NNZ()),
-		order:       make([]uint64, d.Train.NNZ()),
-		cand:        make([]int32, cfg.Batch*k),
-		coef:        make([]float32, cfg.Batch*k),
-		rowLoss:     make([]float64, cfg.Batch),
-		pool:        newPool(cfg.WorkerCount()),
+		modelState: modelState{
+			Users: NewTable(d.Users, cfg.Dim),
+			Items: NewTable(d.Items, cfg.Dim),
+		},
+		sampler: s,
+		pairs:   make([]uint64, 0, d.Train.NNZ()),
+		epochScratch: epochScratch{
+			order:   make([]uint64, d.Train.NNZ()),
+			cand:    make([]int32, cfg.Batch*k),
+			coef:    make([]float32, cfg.Batch*k),
+			rowLoss: make([]float64, cfg.Batch),
+		},
+		pool: newPool(cfg.WorkerCount()),
 	}
 	for u := range d.Train.Rows() {
 		for _, i := range d.Train.Row(u) {
@@ -106,13 +127,16 @@ func NewTrainer(d *data.Dataset, cfg Config) (*Trainer, error) {
 		t.userStamp = make([]uint32, d.Users)
 	}
 	for range t.pool.workers {
-		t.srcs = append(t.srcs, prng.New(cfg.Seed, prng.ForNegatives))
-		t.scores = append(t.scores, make([]float64, k))
-		t.dots = append(t.dots, make([]float32, k))
+		t.workers = append(t.workers, workerScratch{
+			src:    prng.New(cfg.Seed, prng.ForNegatives),
+			scores: make([]float64, k),
+			dots:   make([]float32, k),
+		})
 	}
-	t.firstBad = make([]string, t.pool.workers)
-	t.phaseForward, t.phaseItems, t.phaseAggregate = t.forwardRows, t.itemGradientsAndStep, t.aggregateUsers
-	t.phaseGradients, t.phaseSteps = t.bothGradients, t.bothSteps
+	t.phases = phases{
+		forward: t.forwardRows, items: t.itemGradientsAndStep, aggregate: t.aggregateUsers,
+		gradients: t.bothGradients, steps: t.bothSteps,
+	}
 	return t, nil
 }
 
@@ -189,7 +213,7 @@ func (t *Trainer) Epoch(ctx context.Context) (EpochStats, error) {
 
 // trainBatch runs one batch and returns its mean loss.
 func (t *Trainer) trainBatch() (float64, error) {
-	t.pool.run(t.cfg.Batch, t.phaseForward)
+	t.pool.run(t.cfg.Batch, t.phases.forward)
 	loss := 0.0
 	for _, l := range t.rowLoss {
 		loss += l
@@ -200,16 +224,16 @@ func (t *Trainer) trainBatch() (float64, error) {
 	}
 	t.adam = f32.NewAdamStep(t.cfg.LR, AdamBeta1, AdamBeta2, AdamEps, t.cfg.L2, t.steps+1)
 	if t.userAdam != nil {
-		t.pool.run(max(t.Items.Rows, t.Users.Rows), t.phaseGradients)
-		t.pool.run(max(t.Items.Rows, t.Users.Rows), t.phaseSteps)
+		t.pool.run(max(t.Items.Rows, t.Users.Rows), t.phases.gradients)
+		t.pool.run(max(t.Items.Rows, t.Users.Rows), t.phases.steps)
 	} else {
-		t.pool.run(t.Items.Rows, t.phaseItems)
-		t.pool.run(t.Users.Rows, t.phaseAggregate)
+		t.pool.run(t.Items.Rows, t.phases.items)
+		t.pool.run(t.Users.Rows, t.phases.aggregate)
 	}
 	t.steps++
-	for w, bad := range t.firstBad {
-		if bad != "" {
-			t.firstBad[w] = ""
+	for w := range t.workers {
+		if bad := t.workers[w].firstBad; bad != "" {
+			t.workers[w].firstBad = ""
 			return 0, fmt.Errorf("epoch %d, batch %d: %s; training diverged", t.epoch, t.batch, bad)
 		}
 	}
@@ -227,7 +251,7 @@ func (t *Trainer) forwardRows(w, lo, hi int) {
 	k := 1 + t.cfg.Negatives
 	invTau := 1 / t.cfg.Temperature
 	scale := invTau / float64(t.cfg.Batch) // of dL/ds, into coef
-	src, s, dots := t.srcs[w], t.scores[w], t.dots[w]
+	src, s, dots := t.workers[w].src, t.workers[w].scores, t.workers[w].dots
 	// Sample every row first, so that the scoring below has only
 	// independent memory loads to wait for.
 	for r := lo; r < hi; r++ {
@@ -285,8 +309,8 @@ func (t *Trainer) userGradientsFor(lo, hi int) {
 // stepFor applies Adam to rows [lo, hi) of a table and notes a row that
 // is no longer finite.
 func (t *Trainer) stepFor(w int, a *adamState, tab Table, what string, lo, hi int) {
-	if bad := a.step(tab, &t.adam, t.cfg.Optimizer == DenseAdam, t.stamp(), lo, hi); bad >= 0 && t.firstBad[w] == "" {
-		t.firstBad[w] = fmt.Sprintf("%s %d's embedding holds %v after the Adam step", what, bad/tab.Dim, tab.Data[bad])
+	if bad := a.step(tab, &t.adam, t.cfg.Optimizer == DenseAdam, t.stamp(), lo, hi); bad >= 0 && t.workers[w].firstBad == "" {
+		t.workers[w].firstBad = fmt.Sprintf("%s %d's embedding holds %v after the Adam step", what, bad/tab.Dim, tab.Data[bad])
 	}
 }
 
@@ -335,8 +359,8 @@ func (t *Trainer) aggregateUsers(w, lo, hi int) {
 		}
 		e := t.Users.Row(int(u))
 		f32.Axpby(rest, t.Items.Row(int(t.rowItem(r))), beta, e)
-		if bad := firstNonFinite(e); bad >= 0 && t.firstBad[w] == "" {
-			t.firstBad[w] = fmt.Sprintf("user %d's embedding holds %v after the moving aggregation", u, e[bad])
+		if bad := firstNonFinite(e); bad >= 0 && t.workers[w].firstBad == "" {
+			t.workers[w].firstBad = fmt.Sprintf("user %d's embedding holds %v after the moving aggregation", u, e[bad])
 		}
 	}
 	if t.cfg.Aggregation == Reference {

@@ -87,7 +87,7 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 	for _, s := range []Strategy{TwoBP, OneBP} {
 		tr := newTrainer(t, d, tinyConfig(s))
 		tr.rows = tr.pairs[1:4] // user 0 twice and user 1; item 2 is positive twice
-		tr.pool.run(tr.cfg.Batch, tr.phaseForward)
+		tr.pool.run(tr.cfg.Batch, tr.phases.forward)
 		rowUser := []int32{tr.rowUser(0), tr.rowUser(1), tr.rowUser(2)}
 		tr.itemGradientsFor(0, d.Items)
 		if s == TwoBP {
@@ -432,32 +432,5 @@ func TestOneBPStateIsSmaller(t *testing.T) {
 	}
 	if one.Tables != two.Tables {
 		t.Errorf("tables differ: %d vs %d", one.Tables, two.Tables)
-	}
-}
-
-func TestConfigCheck(t *testing.T) {
-	good := syntheticConfig(OneBP)
-	if err := good.Check(); err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		edit func(*Config)
-		want string
-	}{
-		{func(c *Config) { c.Dim = 0 }, "-dim 0: want at least 1"},
-		{func(c *Config) { c.LR = -1 }, "-lr -1: want a positive learning rate"},
-		{func(c *Config) { c.Beta = 1 }, "-beta 1: want 0 <= beta < 1"},
-		{func(c *Config) { c.Negatives = 0 }, "-negatives 0: want at least 1"},
-		{func(c *Config) { c.Temperature = 0 }, "-temperature 0: want a positive temperature"},
-		{func(c *Config) { c.Batch = 0 }, "-batch 0: want at least 1"},
-	} {
-		cfg := good
-		c.edit(&cfg)
-		if err := cfg.Check(); err == nil || err.Error() != c.want {
-			t.Errorf("%v, want %s", err, c.want)
-		}
-	}
-	if _, err := ParseStrategy("threebp"); err == nil {
-		t.Error("ParseStrategy accepted threebp")
 	}
 }

@@ -98,7 +98,7 @@ func (e *Evaluator) Evaluate(users, items model.Table) (Result, error) {
 		}
 	}
 	f32.PackItems(&e.panel, items.Data, items.Rows, items.Dim)
-	nm := len(metricNames) * len(e.ks)
+	nm := len(metricKinds) * len(e.ks)
 	res := Result{
 		Metrics: Metrics{Ks: e.ks, Values: make([]float64, nm)},
 		Users:   e.users,
@@ -175,7 +175,7 @@ func (e *Evaluator) evaluateBlock(s *workerScratch, users model.Table, lo, hi in
 			s.top[j].add(scores, i0)
 		}
 	}
-	nm := len(metricNames) * len(e.ks)
+	nm := len(metricKinds) * len(e.ks)
 	for j, u := range block {
 		s.top[j].finish()
 		e.userMetrics(s, &s.top[j], e.test.Row(int(u)), perUser[(lo+j)*nm:(lo+j+1)*nm])

@@ -6,8 +6,8 @@ type Best struct {
 	Epoch int
 }
 
-// Run collects a training run's evaluations for SPEC section 3's two
-// reporting modes: final (the last evaluation, no selection) and
+// Run collects a training run's evaluations for the two reporting
+// modes of DESIGN.md: final (the last evaluation, no selection) and
 // best-on-test (each metric's maximum over the evaluated epochs, with its
 // epoch; it selects on the test set and exists to compare with the
 // authors, whose code reports it).
@@ -46,4 +46,4 @@ func (r *Run) Final() (m Metrics, epoch int, ok bool) {
 }
 
 // Names lists the metric names, in Values' order.
-func (r *Run) Names() []string { return Metrics{Ks: r.Ks}.Names() }
+func (r *Run) Names() []Metric { return Metrics{Ks: r.Ks}.Names() }

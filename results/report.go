@@ -1,4 +1,4 @@
-package bench
+package results
 
 import (
 	"fmt"
@@ -8,20 +8,9 @@ import (
 	"strings"
 
 	"onebp/internal/atomicfile"
+	"onebp/model"
+	"onebp/model/eval"
 )
-
-// pair finds a dataset's OneBP and TwoBP runs (either may be nil).
-func pair(runs []*RunResult) (one, two *RunResult) {
-	for _, r := range runs {
-		switch r.Config.Strategy {
-		case "onebp":
-			one = r
-		case "twobp":
-			two = r
-		}
-	}
-	return one, two
-}
 
 // relative is OneBP's change against TwoBP, in percent.
 func relative(one, two float64) string {
@@ -31,7 +20,8 @@ func relative(one, two float64) string {
 	return fmt.Sprintf("%+.1f%%", 100*(one-two)/two)
 }
 
-func f4(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
+// F4 formats a metric as tables show it, with 4 decimals.
+func F4(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
 
 func megabytes(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/1e6) }
 
@@ -44,24 +34,24 @@ func seconds(s float64) string {
 
 // QualityRows are a dataset's quality table: per metric, both strategies'
 // final and best-on-test values and OneBP's change against TwoBP.
-func QualityRows(one, two *RunResult) (header []string, rows [][]string) {
+func QualityRows(one, two *Run) (header []string, rows [][]string) {
 	header = []string{"metric", "OneBP final", "TwoBP final", "OneBP vs TwoBP", "OneBP best (epoch)", "TwoBP best (epoch)", "OneBP vs TwoBP (best)"}
 	ref := one
 	if ref == nil {
 		ref = two
 	}
-	val := func(r *RunResult, name string) (string, float64) {
+	val := func(r *Run, name eval.Metric) (string, float64) {
 		if r == nil {
 			return "-", 0
 		}
-		return f4(r.Final[name]), r.Final[name]
+		return F4(r.Final[name]), r.Final[name]
 	}
-	best := func(r *RunResult, name string) (string, float64) {
+	best := func(r *Run, name eval.Metric) (string, float64) {
 		if r == nil {
 			return "-", 0
 		}
 		b := r.Best[name]
-		return fmt.Sprintf("%s (%d)", f4(b.Value), b.Epoch), b.Value
+		return fmt.Sprintf("%s (%d)", F4(b.Value), b.Epoch), b.Value
 	}
 	for _, name := range ref.MetricNames() {
 		of, ov := val(one, name)
@@ -72,21 +62,21 @@ func QualityRows(one, two *RunResult) (header []string, rows [][]string) {
 		if one != nil && two != nil {
 			change, changeBest = relative(ov, tv), relative(obv, tbv)
 		}
-		rows = append(rows, []string{name, of, tf, change, ob, tb, changeBest})
+		rows = append(rows, []string{string(name), of, tf, change, ob, tb, changeBest})
 	}
 	return header, rows
 }
 
 // HeadlineRows are the short comparison `onebp` prints: quality at 20,
 // final and best-on-test recall, epoch time and state memory.
-func HeadlineRows(one, two *RunResult) (header []string, rows [][]string) {
+func HeadlineRows(one, two *Run) (header []string, rows [][]string) {
 	header = []string{"", "OneBP", "TwoBP", "OneBP vs TwoBP"}
-	for _, name := range []string{"recall_at_20", "ndcg_at_20", "precision_at_20"} {
-		rows = append(rows, []string{name + " (final)", f4(one.Final[name]), f4(two.Final[name]), relative(one.Final[name], two.Final[name])})
+	for _, name := range []eval.Metric{eval.RecallAt20, eval.NDCGAt20, eval.PrecisionAt20} {
+		rows = append(rows, []string{string(name) + " (final)", F4(one.Final[name]), F4(two.Final[name]), relative(one.Final[name], two.Final[name])})
 	}
-	ob, tb := one.Best["recall_at_20"], two.Best["recall_at_20"]
-	rows = append(rows, []string{"recall_at_20 (best-on-test, epoch)", fmt.Sprintf("%s (%d)", f4(ob.Value), ob.Epoch),
-		fmt.Sprintf("%s (%d)", f4(tb.Value), tb.Epoch), relative(ob.Value, tb.Value)})
+	ob, tb := one.Best[eval.RecallAt20], two.Best[eval.RecallAt20]
+	rows = append(rows, []string{string(eval.RecallAt20) + " (best-on-test, epoch)", fmt.Sprintf("%s (%d)", F4(ob.Value), ob.Epoch),
+		fmt.Sprintf("%s (%d)", F4(tb.Value), tb.Epoch), relative(ob.Value, tb.Value)})
 	ot, _ := one.MeanEpochSeconds()
 	tt, _ := two.MeanEpochSeconds()
 	return header, append(rows,
@@ -96,19 +86,19 @@ func HeadlineRows(one, two *RunResult) (header []string, rows [][]string) {
 }
 
 // CostRows are a dataset's time and memory table.
-func CostRows(one, two *RunResult) (header []string, rows [][]string) {
+func CostRows(one, two *Run) (header []string, rows [][]string) {
 	header = []string{"", "OneBP", "TwoBP", "OneBP vs TwoBP"}
 	type q struct {
 		name string
-		get  func(r *RunResult) float64
+		get  func(r *Run) float64
 		show func(float64) string
 	}
 	for _, c := range []q{
-		{"training time per epoch", func(r *RunResult) float64 { t, _ := r.MeanEpochSeconds(); return t }, seconds},
-		{"time per evaluation", func(r *RunResult) float64 { _, e := r.MeanEpochSeconds(); return e }, seconds},
-		{"state memory (tables, Adam, gradients)", func(r *RunResult) float64 { return float64(r.Memory.StateBytes) }, func(x float64) string { return megabytes(int64(x)) }},
-		{"peak resident memory of the run", func(r *RunResult) float64 { return float64(r.Memory.PeakRSSBytes) }, func(x float64) string { return megabytes(int64(x)) }},
-		{"final training loss", func(r *RunResult) float64 {
+		{"training time per epoch", func(r *Run) float64 { t, _ := r.MeanEpochSeconds(); return t }, seconds},
+		{"time per evaluation", func(r *Run) float64 { _, e := r.MeanEpochSeconds(); return e }, seconds},
+		{"state memory (tables, Adam, gradients)", func(r *Run) float64 { return float64(r.Memory.StateBytes) }, func(x float64) string { return megabytes(int64(x)) }},
+		{"peak resident memory of the run", func(r *Run) float64 { return float64(r.Memory.PeakRSSBytes) }, func(x float64) string { return megabytes(int64(x)) }},
+		{"final training loss", func(r *Run) float64 {
 			if len(r.Epochs) == 0 {
 				return 0
 			}
@@ -130,21 +120,9 @@ func CostRows(one, two *RunResult) (header []string, rows [][]string) {
 	return header, rows
 }
 
-// byDataset groups runs by dataset, datasets in first-seen order.
-func byDataset(runs []*RunResult) (names []string, groups map[string][]*RunResult) {
-	groups = map[string][]*RunResult{}
-	for _, r := range runs {
-		if _, ok := groups[r.Dataset]; !ok {
-			names = append(names, r.Dataset)
-		}
-		groups[r.Dataset] = append(groups[r.Dataset], r)
-	}
-	return names, groups
-}
-
 // WriteReport writes results/README.md: per dataset, OneBP against TwoBP
 // in quality (final and best-on-test) and in cost, with the curves.
-func WriteReport(w io.Writer, runs []*RunResult) error {
+func WriteReport(w io.Writer, runs []*Run) error {
 	fmt.Fprint(w, `# results
 
 Written by `+"`onebp bench`"+` from the run records in `+"`runs/`"+`; never edited by hand.
@@ -166,9 +144,9 @@ the test set and is optimistic. "OneBP vs TwoBP" is OneBP's relative change.
 		c := ref.Config
 		fmt.Fprintf(w, "\n## %s\n\n", name)
 		fmt.Fprintf(w, "%d users, %d items, split %s, dataset sha256 `%s`.  \n", ref.Users, ref.Items, ref.Split, ref.DatasetFingerprint[:16])
-		fmt.Fprintf(w, "Preset %s: dim %d, lr %g, l2 %g, beta %g (OneBP), %d negatives, batch %d, temperature %g, %d epochs, seed %d, %s, %s aggregation; evaluated %s. Hyper-parameters: %s.  \n",
-			orDash(c.Preset), c.Dim, c.LR, c.L2, c.Beta, c.Negatives, c.Batch, c.Temperature, c.Epochs, c.Seed, c.Optimizer, c.Aggregation, every(c.EvalEvery), c.Source)
-		fmt.Fprintf(w, "Ran at commit `%s` with %s kernels, %d workers, on %s.\n\n", short(ref.Env.Commit), ref.Env.Kernels, ref.Env.Workers, ref.Env.CPU)
+		fmt.Fprintf(w, "Preset %s: %s (beta is OneBP's); evaluated %s. Hyper-parameters: %s.  \n",
+			orDash(c.Preset), Hyperparameters(c.Config), every(c.EvalEvery), c.Source)
+		fmt.Fprintf(w, "Ran at commit `%s` with %s kernels, %d workers, on %s.\n\n", ShortCommit(ref.Env.Commit), ref.Env.Kernels, ref.Env.Workers, ref.Env.CPU)
 		h, rows := QualityRows(one, two)
 		if err := WriteTable(w, true, h, rows); err != nil {
 			return err
@@ -190,8 +168,8 @@ func orDash(s string) string {
 	return s
 }
 
-// short abbreviates a commit id, keeping a "+dirty" mark.
-func short(commit string) string {
+// ShortCommit abbreviates a commit id, keeping a "+dirty" mark.
+func ShortCommit(commit string) string {
 	rev, dirty := strings.CutSuffix(commit, "+dirty")
 	if len(rev) > 12 {
 		rev = rev[:12]
@@ -211,7 +189,7 @@ func every(n int) string {
 
 // SummaryRows are one line per dataset: the headline numbers of OneBP and
 // TwoBP side by side.
-func SummaryRows(runs []*RunResult) (header []string, rows [][]string) {
+func SummaryRows(runs []*Run) (header []string, rows [][]string) {
 	header = []string{"dataset", "setup", "recall_at_20 OneBP / TwoBP", "ndcg_at_20 OneBP / TwoBP", "epoch time OneBP / TwoBP", "state memory OneBP / TwoBP"}
 	names, groups := byDataset(runs)
 	for _, name := range names {
@@ -224,14 +202,30 @@ func SummaryRows(runs []*RunResult) (header []string, rows [][]string) {
 		rows = append(rows, []string{
 			name,
 			fmt.Sprintf("%s, dim %d, %d epochs", one.Config.Preset, one.Config.Dim, one.Config.Epochs),
-			fmt.Sprintf("%s / %s (%s)", f4(one.Final["recall_at_20"]), f4(two.Final["recall_at_20"]), relative(one.Final["recall_at_20"], two.Final["recall_at_20"])),
-			fmt.Sprintf("%s / %s (%s)", f4(one.Final["ndcg_at_20"]), f4(two.Final["ndcg_at_20"]), relative(one.Final["ndcg_at_20"], two.Final["ndcg_at_20"])),
+			finalPair(one, two, eval.RecallAt20),
+			finalPair(one, two, eval.NDCGAt20),
 			fmt.Sprintf("%s / %s (%s)", seconds(ot), seconds(tt), relative(ot, tt)),
 			fmt.Sprintf("%s / %s (%s)", megabytes(one.Memory.StateBytes), megabytes(two.Memory.StateBytes),
 				relative(float64(one.Memory.StateBytes), float64(two.Memory.StateBytes))),
 		})
 	}
 	return header, rows
+}
+
+func finalPair(one, two *Run, m eval.Metric) string {
+	return fmt.Sprintf("%s / %s (%s)", F4(one.Final[m]), F4(two.Final[m]), relative(one.Final[m], two.Final[m]))
+}
+
+// Hyperparameters is a configuration in one line, "name value" in
+// model.Config.Fields' order, strategy left out (tables show it).
+func Hyperparameters(c model.Config) string {
+	var parts []string
+	for _, f := range c.Fields() {
+		if f.Name != "strategy" {
+			parts = append(parts, f.Name+" "+f.Value)
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // The top-level README carries the latest summary between these markers;
@@ -243,7 +237,7 @@ const (
 
 // UpdateReadmeSummary replaces the summary between the markers of the
 // README at path, if it has them; it reports whether it did.
-func UpdateReadmeSummary(path string, runs []*RunResult) (bool, error) {
+func UpdateReadmeSummary(path string, runs []*Run) (bool, error) {
 	old, err := os.ReadFile(path)
 	if err != nil {
 		if os.IsNotExist(err) {

@@ -1,9 +1,10 @@
-package bench
+package results
 
 import (
 	"bufio"
 	"fmt"
 	"io"
+	"onebp/model/eval"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,23 +16,26 @@ import (
 // metrics are declared assume=exact: they are deterministic, and any change
 // is a change in behaviour, not noise.
 
-// configLines are a run's configuration in the order written.
-func configLines(r *RunResult) [][2]string {
+// configLines are a run's configuration in the order written: where it
+// ran, the data, then the hyper-parameters from model.Config.Fields (all
+// but the strategy, which the benchmark name carries).
+func configLines(r *Run) [][2]string {
 	c := r.Config
-	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
-	return [][2]string{
+	lines := [][2]string{
 		{"commit", r.Env.Commit}, {"go", r.Env.Go}, {"goos", r.Env.GOOS}, {"goarch", r.Env.GOARCH},
 		{"cpu", r.Env.CPU}, {"kernels", r.Env.Kernels}, {"workers", strconv.Itoa(r.Env.Workers)},
 		{"dataset", r.Dataset}, {"dataset-sha256", r.DatasetFingerprint}, {"split", r.Split},
-		{"preset", c.Preset}, {"hyperparameters-from", c.Source}, {"seed", strconv.FormatUint(c.Seed, 10)},
-		{"dim", strconv.Itoa(c.Dim)}, {"lr", f(c.LR)}, {"l2", f(c.L2)}, {"beta", f(c.Beta)},
-		{"negatives", strconv.Itoa(c.Negatives)}, {"batch", strconv.Itoa(c.Batch)},
-		{"temperature", f(c.Temperature)}, {"epochs", strconv.Itoa(c.Epochs)},
-		{"optimizer", c.Optimizer}, {"aggregation", c.Aggregation}, {"eval-every", strconv.Itoa(c.EvalEvery)},
+		{"preset", c.Preset}, {"hyperparameters-from", c.Source},
 	}
+	for _, f := range c.Fields() {
+		if f.Name != "strategy" {
+			lines = append(lines, [2]string{f.Name, f.Value})
+		}
+	}
+	return append(lines, [2]string{"eval-every", strconv.Itoa(c.EvalEvery)})
 }
 
-func writeConfig(w io.Writer, r *RunResult) {
+func writeConfig(w io.Writer, r *Run) {
 	fmt.Fprintln(w)
 	for _, kv := range configLines(r) {
 		fmt.Fprintf(w, "%s: %s\n", kv[0], kv[1])
@@ -39,17 +43,17 @@ func writeConfig(w io.Writer, r *RunResult) {
 }
 
 // benchName is a run's benchmark name stem.
-func benchName(kind string, r *RunResult) string {
-	return fmt.Sprintf("Benchmark%s/dataset=%s/strategy=%s", kind, r.Dataset, r.Config.Strategy)
+func benchName(kind string, r *Run) string {
+	return fmt.Sprintf("Benchmark%s/dataset=%s/strategy=%v", kind, r.Dataset, r.Strategy())
 }
 
 // WriteQuality writes the runs' quality metrics: one line per run and
 // protocol, final (after the last epoch) and best (best-on-test, each
 // metric's maximum over the evaluated epochs, with epoch_of_* giving the
 // epoch).
-func WriteQuality(w io.Writer, runs []*RunResult) error {
+func WriteQuality(w io.Writer, runs []*Run) error {
 	bw := bufio.NewWriter(w)
-	declared := map[string]bool{}
+	declared := map[eval.Metric]bool{}
 	for _, r := range runs {
 		for _, name := range r.MetricNames() {
 			if !declared[name] {
@@ -64,12 +68,12 @@ func WriteQuality(w io.Writer, runs []*RunResult) error {
 		writeConfig(bw, r)
 		line := benchName("Quality", r) + "/protocol=final 1"
 		for _, name := range r.MetricNames() {
-			line += " " + exact(r.Final[name]) + " " + name
+			line += " " + exact(r.Final[name]) + " " + string(name)
 		}
 		fmt.Fprintf(bw, "%s %d epoch\n", line, r.FinalEpoch)
 		line = benchName("Quality", r) + "/protocol=best 1"
 		for _, name := range r.MetricNames() {
-			line += " " + exact(r.Best[name].Value) + " " + name
+			line += " " + exact(r.Best[name].Value) + " " + string(name)
 		}
 		for _, name := range r.MetricNames() {
 			line += fmt.Sprintf(" %d epoch_of_%s", r.Best[name].Epoch, name)
@@ -81,7 +85,7 @@ func WriteQuality(w io.Writer, runs []*RunResult) error {
 
 // WriteTiming writes the runs' times and memory: the mean training epoch
 // (N = epochs) and the mean evaluation (N = evaluations). These are noisy.
-func WriteTiming(w io.Writer, runs []*RunResult) error {
+func WriteTiming(w io.Writer, runs []*Run) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintln(bw, "Unit ns/sample better=lower")
 	fmt.Fprintln(bw, "Unit state_bytes better=lower")

@@ -1,4 +1,4 @@
-package bench
+package results
 
 import (
 	"bufio"
@@ -6,6 +6,8 @@ import (
 	"html"
 	"io"
 	"math"
+	"onebp/model"
+	"onebp/model/eval"
 	"strings"
 )
 
@@ -29,10 +31,20 @@ const (
 	padL, padR, padT, padB = 58, 16, 30, 46
 )
 
-// strategyLabel and strategyColor are how tables and plots show a strategy.
-func strategyLabel(s string) string { return map[string]string{"onebp": "OneBP", "twobp": "TwoBP"}[s] }
-func strategyColor(s string) string {
-	return map[string]string{"onebp": "#d62728", "twobp": "#1f77b4"}[s]
+// StrategyLabel and StrategyColor are how tables and plots show a
+// strategy.
+func StrategyLabel(s model.Strategy) string {
+	if s == model.OneBP {
+		return "OneBP"
+	}
+	return "TwoBP"
+}
+
+func StrategyColor(s model.Strategy) string {
+	if s == model.OneBP {
+		return "#d62728"
+	}
+	return "#1f77b4"
 }
 
 // WriteSVG draws the plots side by side as a standalone SVG document,
@@ -131,16 +143,16 @@ func tickLabel(v float64) string { return strings.TrimSuffix(fmt.Sprintf("%.4g",
 
 // CurvePlots are a dataset's learning curves: recall at 20 against the
 // epoch and against cumulative training seconds, one line per run.
-func CurvePlots(dataset string, runs []*RunResult) []Plot {
+func CurvePlots(dataset string, runs []*Run) []Plot {
 	byEpoch := Plot{Title: dataset + ": recall_at_20 by epoch", XLabel: "epoch", YLabel: "recall_at_20"}
 	bySeconds := Plot{Title: dataset + ": recall_at_20 by training time", XLabel: "training seconds (excluding evaluation)", YLabel: "recall_at_20"}
 	for _, r := range runs {
-		se := Series{Label: strategyLabel(r.Config.Strategy), Color: strategyColor(r.Config.Strategy)}
+		se := Series{Label: StrategyLabel(r.Strategy()), Color: StrategyColor(r.Strategy())}
 		ss := se
 		elapsed := 0.0
 		for _, e := range r.Epochs {
 			elapsed += e.TrainSeconds
-			if v, ok := e.Metrics["recall_at_20"]; ok {
+			if v, ok := e.Metrics[eval.RecallAt20]; ok {
 				se.X, se.Y = append(se.X, float64(e.Epoch)), append(se.Y, v)
 				ss.X, ss.Y = append(ss.X, elapsed), append(ss.Y, v)
 			}

@@ -1,0 +1,279 @@
+package results
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/xml"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"onebp/model"
+	"onebp/model/eval"
+)
+
+// fakeRun is a run as bench.Run records it, with made-up numbers: 4
+// epochs, evaluated after epochs 1 and 3, metric values drawn from a
+// stream so that none is round.
+func fakeRun(dataset string, s model.Strategy, seed uint64) *Run {
+	src := rand.New(rand.NewPCG(seed, uint64(s)))
+	r := &Run{
+		Dataset: dataset, DatasetFingerprint: strings.Repeat("ab", 32), Split: "given", Users: 10, Items: 20,
+		Config: Config{
+			Config: model.Config{Strategy: s, Seed: seed, Dim: 8, LR: 0.01, L2: 1e-5, Beta: 0.99, Negatives: 5,
+				Batch: 256, Temperature: 1, Epochs: 4},
+			EvalEvery: 2, Preset: "quick", Source: "a test",
+		},
+		Env:   Env{Commit: "0123456789abcdef", Go: "go1.26", GOOS: "linux", GOARCH: "amd64", CPU: "test", Kernels: "unrolled", Workers: 2},
+		Final: map[eval.Metric]float64{}, Best: map[eval.Metric]Best{},
+	}
+	names := eval.Metrics{Ks: eval.DefaultKs}.Names()
+	for e := range 4 {
+		ep := Epoch{Epoch: e, Loss: 1.7 - 0.1*src.Float64(), TrainSeconds: 0.5 + src.Float64(), Samples: 1024}
+		if e%2 == 1 {
+			ep.EvalSeconds = 0.1 + src.Float64()
+			ep.Metrics = map[eval.Metric]float64{}
+			for _, m := range names {
+				v := src.Float64() / 3
+				ep.Metrics[m] = v
+				r.Final[m] = v
+				if b, ok := r.Best[m]; !ok || v > b.Value {
+					r.Best[m] = Best{Value: v, Epoch: e}
+				}
+			}
+			r.FinalEpoch = e
+		}
+		r.Epochs = append(r.Epochs, ep)
+	}
+	r.Memory = Memory{StateBytes: 12345, PeakRSSBytes: 678910}
+	return r
+}
+
+func record(t *testing.T, write func(io.Writer, []*Run) error, runs ...*Run) *Record {
+	t.Helper()
+	var b bytes.Buffer
+	if err := write(&b, runs); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := ParseRecord(&b, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+func TestQualityRecordIsExact(t *testing.T) {
+	r := fakeRun("tiny", model.OneBP, 1)
+	rec := record(t, WriteQuality, r)
+	if !rec.Exact["recall_at_20"] || !rec.Exact["epoch_of_ndcg_at_5"] || rec.Exact["ns/op"] {
+		t.Errorf("exact units %v", rec.Exact)
+	}
+	if len(rec.Results) != 2 || !strings.HasSuffix(rec.Results[0].Name, "/dataset=tiny/strategy=onebp/protocol=final") {
+		t.Fatalf("results %+v", rec.Results)
+	}
+	for _, v := range rec.Results[0].Values {
+		if v.Unit != "epoch" && v.Value != r.Final[eval.Metric(v.Unit)] {
+			t.Errorf("%s written as %v, run has %v: not exact", v.Unit, v.Value, r.Final[eval.Metric(v.Unit)])
+		}
+	}
+	for _, v := range rec.Results[1].Values {
+		if name, ok := strings.CutPrefix(v.Unit, "epoch_of_"); ok {
+			if int(v.Value) != r.Best[eval.Metric(name)].Epoch {
+				t.Errorf("%s = %v, want %d", v.Unit, v.Value, r.Best[eval.Metric(name)].Epoch)
+			}
+		} else if v.Value != r.Best[eval.Metric(v.Unit)].Value {
+			t.Errorf("best %s = %v, want %v", v.Unit, v.Value, r.Best[eval.Metric(v.Unit)].Value)
+		}
+	}
+	timing := record(t, WriteTiming, r)
+	if len(timing.Results) != 2 || timing.Results[0].N != 4 || timing.Results[1].N != 2 {
+		t.Errorf("timing results %+v", timing.Results)
+	}
+}
+
+// TestRecordConfigLines: every hyper-parameter of model.Config appears as
+// a configuration line, in Fields' order, the strategy in the name only.
+func TestRecordConfigLines(t *testing.T) {
+	r := fakeRun("tiny", model.TwoBP, 1)
+	var b strings.Builder
+	if err := WriteQuality(&b, []*Run{r}); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, line := range strings.Split(b.String(), "\n") {
+		if k, _, ok := strings.Cut(line, ": "); ok {
+			keys = append(keys, k)
+		}
+	}
+	want := "commit go goos goarch cpu kernels workers dataset dataset-sha256 split preset hyperparameters-from " +
+		"seed dim lr l2 beta negatives batch temperature epochs optimizer aggregation eval-every"
+	if got := strings.Join(keys, " "); got != want {
+		t.Errorf("configuration keys\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestDiffMissingLine(t *testing.T) {
+	old, _ := ParseRecord(strings.NewReader("Unit r assume=exact\nBenchmarkQ/a 1 0.5 r\nBenchmarkQ/b 1 0.25 r\n"), "old")
+	cur, _ := ParseRecord(strings.NewReader("Unit r assume=exact\nBenchmarkQ/a 1 0.5 r\n"), "new")
+	var out strings.Builder
+	if changed, _ := Diff(&out, old, cur); !changed || !strings.Contains(out.String(), "only on one side") {
+		t.Errorf("a vanished quality line is a change:\n%s", out.String())
+	}
+}
+
+func TestParseRecordErrors(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"BenchmarkQ/a 1 0.5\n", "bad:1: benchmark line has 3 fields, want a name, N and value-unit pairs"},
+		{"\nBenchmarkQ/a x 0.5 r\n", `bad:2: iteration count "x" is not an integer`},
+		{"Unit r assume=exact\n\n\nBenchmarkQ/a 1 half r\n", `bad:4: value "half" of r is not a number`},
+	} {
+		if _, err := ParseRecord(strings.NewReader(c.in), "bad"); err == nil || err.Error() != c.want {
+			t.Errorf("%q: %v, want %s", c.in, err, c.want)
+		}
+	}
+}
+
+func TestSameRunsDiffClean(t *testing.T) {
+	a, b := fakeRun("tiny", model.TwoBP, 1), fakeRun("tiny", model.TwoBP, 1)
+	var out strings.Builder
+	changed, err := Diff(&out, record(t, WriteQuality, a), record(t, WriteQuality, b))
+	if err != nil || changed || !strings.Contains(out.String(), "no metric changed") {
+		t.Fatalf("same runs: changed=%v %v\n%s", changed, err, out.String())
+	}
+	c := fakeRun("tiny", model.TwoBP, 2)
+	out.Reset()
+	changed, _ = Diff(&out, record(t, WriteQuality, a), record(t, WriteQuality, c))
+	if !changed || !strings.Contains(out.String(), "recall_at_20") {
+		t.Fatalf("another seed: changed=%v\n%s", changed, out.String())
+	}
+	out.Reset()
+	changed, _ = Diff(&out, record(t, WriteTiming, a), record(t, WriteTiming, c))
+	if changed || !strings.Contains(out.String(), "new/old") {
+		t.Errorf("timings alone must not count as a quality change:\n%s", out.String())
+	}
+}
+
+func TestSVGIsWellFormed(t *testing.T) {
+	r1, r2 := fakeRun("tiny", model.OneBP, 1), fakeRun("tiny", model.TwoBP, 1)
+	var b bytes.Buffer
+	if err := WriteSVG(&b, CurvePlots("tiny & <x>", []*Run{r1, r2})); err != nil {
+		t.Fatal(err)
+	}
+	dec := xml.NewDecoder(&b)
+	lines := 0
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("not well-formed XML: %v", err)
+		}
+		if el, ok := tok.(xml.StartElement); ok && el.Name.Local == "polyline" {
+			lines++
+		}
+	}
+	if lines != 4 {
+		t.Errorf("%d curves, want 4 (two strategies, two panels)", lines)
+	}
+}
+
+// TestNPY reads the file back by the NumPy format 1.0 specification.
+func TestNPY(t *testing.T) {
+	tab := model.NewTable(3, 5)
+	for i := range tab.Data {
+		tab.Data[i] = float32(i) - 2.5
+	}
+	var b bytes.Buffer
+	if err := WriteNPY(&b, tab); err != nil {
+		t.Fatal(err)
+	}
+	raw := b.Bytes()
+	if string(raw[:8]) != "\x93NUMPY\x01\x00" {
+		t.Fatalf("magic %q", raw[:8])
+	}
+	hl := int(binary.LittleEndian.Uint16(raw[8:10]))
+	header := string(raw[10 : 10+hl])
+	if (10+hl)%64 != 0 || !strings.HasSuffix(header, "\n") ||
+		!strings.HasPrefix(header, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 5), }") {
+		t.Fatalf("header %q (length %d)", header, hl)
+	}
+	body := raw[10+hl:]
+	if len(body) != 4*15 {
+		t.Fatalf("%d data bytes, want 60", len(body))
+	}
+	for i := range 15 {
+		if got := math.Float32frombits(binary.LittleEndian.Uint32(body[4*i:])); got != tab.Data[i] {
+			t.Fatalf("element %d = %v, want %v", i, got, tab.Data[i])
+		}
+	}
+}
+
+func TestSave(t *testing.T) {
+	dir := t.TempDir()
+	one, two := fakeRun("tiny", model.OneBP, 1), fakeRun("tiny", model.TwoBP, 1)
+	if _, err := Save(dir, []*Run{two, one}); err != nil {
+		t.Fatal(err)
+	}
+	again := fakeRun("tiny", model.OneBP, 5)
+	if _, err := Save(dir, []*Run{again}); err != nil {
+		t.Fatal(err)
+	}
+	runs, err := LoadRuns(dir)
+	if err != nil || len(runs) != 2 {
+		t.Fatalf("%d runs, %v: a rerun must replace the run of the same dataset and strategy", len(runs), err)
+	}
+	for _, f := range []string{"quality.txt", "timing.txt", "README.md", "curves/tiny.svg"} {
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f))); err != nil {
+			t.Error(err)
+		}
+	}
+	readme, _ := os.ReadFile(filepath.Join(dir, "README.md"))
+	for _, want := range []string{"## tiny", "| metric", "OneBP best (epoch)", "training time per epoch", "dim 8, lr 0.01, l2 1e-05, beta 0.99"} {
+		if !bytes.Contains(readme, []byte(want)) {
+			t.Errorf("README.md lacks %q", want)
+		}
+	}
+	q, _ := os.ReadFile(filepath.Join(dir, "quality.txt"))
+	if i, j := bytes.Index(q, []byte("strategy=onebp")), bytes.Index(q, []byte("strategy=twobp")); i < 0 || j < i {
+		t.Errorf("quality.txt does not list OneBP before TwoBP")
+	}
+	var loaded *Run
+	for _, r := range runs {
+		if r.Strategy() == model.OneBP {
+			loaded = r
+		}
+	}
+	if got := loaded.MetricNames(); len(got) != 12 || got[0] != "precision_at_5" || got[11] != "ndcg_at_20" {
+		t.Errorf("reloaded metric order %v", got)
+	}
+	if loaded.Final[eval.RecallAt20] != again.Final[eval.RecallAt20] || loaded.Config != again.Config {
+		t.Errorf("the JSON record does not read back: %+v", loaded.Config)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 5 {
+		t.Errorf("%d entries in the results directory, want 5 (no temporary files left)", len(entries))
+	}
+}
+
+func TestUpdateReadmeSummary(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "README.md")
+	os.WriteFile(path, []byte("# x\n\nintro\n"+summaryBegin+"\nold table\n"+summaryEnd+"\n\nafter\n"), 0o644)
+	runs := []*Run{fakeRun("tiny", model.OneBP, 1), fakeRun("tiny", model.TwoBP, 1)}
+	if ok, err := UpdateReadmeSummary(path, runs); !ok || err != nil {
+		t.Fatalf("%v %v", ok, err)
+	}
+	b, _ := os.ReadFile(path)
+	s := string(b)
+	if strings.Contains(s, "old table") || !strings.Contains(s, "| dataset") || !strings.HasPrefix(s, "# x\n\nintro\n") || !strings.HasSuffix(s, summaryEnd+"\n\nafter\n") {
+		t.Errorf("README after the update:\n%s", s)
+	}
+	plain := filepath.Join(t.TempDir(), "README.md")
+	os.WriteFile(plain, []byte("no markers\n"), 0o644)
+	if ok, err := UpdateReadmeSummary(plain, runs); ok || err != nil {
+		t.Errorf("a README without markers: %v %v", ok, err)
+	}
+}

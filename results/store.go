@@ -1,0 +1,85 @@
+package results
+
+import (
+	"io"
+	"path/filepath"
+	"regexp"
+	"slices"
+
+	"onebp/internal/atomicfile"
+)
+
+// A results directory holds:
+//
+//	runs/DATASET-STRATEGY.json   one run each (WriteJSON), the source of the rest
+//	quality.txt, timing.txt      the runs in the Go benchmark format
+//	README.md                    the report: per dataset, quality and cost tables
+//	curves/DATASET.svg           learning curves
+//
+// Everything but runs/ is derived and rewritten by Save.
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// fileName turns a dataset name into a file name stem.
+func fileName(dataset string) string { return unsafeName.ReplaceAllString(dataset, "_") }
+
+func runFile(dir string, r *Run) string {
+	return filepath.Join(dir, "runs", fileName(r.Dataset)+"-"+r.Strategy().String()+".json")
+}
+
+// Save writes each run to dir/runs/DATASET-STRATEGY.json, replacing an
+// earlier run of the same dataset and strategy, then regenerates
+// quality.txt, timing.txt, README.md and curves/*.svg from every run in
+// dir/runs, which it returns in report order. Each file is written
+// atomically.
+func Save(dir string, runs []*Run) ([]*Run, error) {
+	all, err := LoadRuns(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range runs {
+		all = slices.DeleteFunc(all, func(old *Run) bool { return runFile(dir, old) == runFile(dir, r) })
+		all = append(all, r)
+	}
+	sortRuns(all)
+	for _, r := range runs {
+		if err := atomicfile.Write(runFile(dir, r), func(w io.Writer) error { return WriteJSON(w, r) }); err != nil {
+			return nil, err
+		}
+	}
+	files := map[string]func(io.Writer) error{
+		"quality.txt": func(w io.Writer) error { return WriteQuality(w, all) },
+		"timing.txt":  func(w io.Writer) error { return WriteTiming(w, all) },
+		"README.md":   func(w io.Writer) error { return WriteReport(w, all) },
+	}
+	names, groups := byDataset(all)
+	for _, name := range names {
+		group := groups[name]
+		files[filepath.Join("curves", fileName(name)+".svg")] = func(w io.Writer) error {
+			return WriteSVG(w, CurvePlots(name, group))
+		}
+	}
+	for rel, write := range files {
+		if err := atomicfile.Write(filepath.Join(dir, rel), write); err != nil {
+			return nil, err
+		}
+	}
+	return all, nil
+}
+
+// LoadRuns reads every run in dir/runs.
+func LoadRuns(dir string) ([]*Run, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "runs", "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	var runs []*Run
+	for _, p := range paths {
+		r, err := ReadRun(p)
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, r)
+	}
+	return runs, nil
+}
