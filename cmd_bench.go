@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"onebp/bench"
@@ -20,13 +21,19 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	datasets := fs.String("datasets", strings.Join(names, ","), "comma-separated datasets, as train's -dataset takes them; missing registered ones are listed and skipped")
 	preset := bench.PresetQuick
 	fs.TextVar(&preset, "preset", bench.PresetQuick, "paper (the authors' hyper-parameters and epochs: hours) or quick (a smoke test: minutes)")
-	out := fs.String("out", "results", "results directory to (re)write")
+	out := fs.String("out", "", "results directory to (re)write (default results/PRESET, the repository's own, whose summary README.md carries)")
 	workers := fs.Int("workers", 0, "worker goroutines (default GOMAXPROCS; never changes a result)")
 	epochs := fs.Int("epochs", 0, "override the preset's number of epochs (for a smoke run)")
 	rewrite := fs.Bool("rewrite", false, "train nothing: regenerate the reports and the README summary from the run records in -out")
-	readme := fs.String("readme", "README.md", "rewrite the results summary between the markers of this README, if it has them (\"\" to leave it)")
+	readme := fs.String("readme", "", "rewrite the results summary between the markers of this README (default: README.md when -out is the default, else none)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *out == "" {
+		*out = filepath.Join("results", string(preset))
+		if *readme == "" {
+			*readme = "README.md"
+		}
 	}
 	var specs []data.Spec
 	for _, name := range strings.Split(*datasets, ",") {

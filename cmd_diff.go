@@ -14,6 +14,7 @@ import (
 
 func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("diff", "OLD NEW  (record files, results directories, or git revisions)", stderr)
+	set := fs.String("set", "quick", "for a git revision: compare the result set committed in results/SET")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -21,11 +22,11 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fs.Usage()
 		return errUsage
 	}
-	oldRec, err := loadRecord(ctx, fs.Arg(0))
+	oldRec, err := loadRecord(ctx, fs.Arg(0), *set)
 	if err != nil {
 		return err
 	}
-	newRec, err := loadRecord(ctx, fs.Arg(1))
+	newRec, err := loadRecord(ctx, fs.Arg(1), *set)
 	if err != nil {
 		return err
 	}
@@ -40,8 +41,8 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 // loadRecord reads a record file, the quality.txt and timing.txt of a
-// results directory, or those committed under results/ at a git revision.
-func loadRecord(ctx context.Context, arg string) (*results.Record, error) {
+// results directory, or those committed in results/SET at a git revision.
+func loadRecord(ctx context.Context, arg, set string) (*results.Record, error) {
 	info, err := os.Stat(arg)
 	switch {
 	case err == nil && !info.IsDir():
@@ -54,12 +55,13 @@ func loadRecord(ctx context.Context, arg string) (*results.Record, error) {
 	case err == nil:
 		return readRecords(arg, func(name string) ([]byte, error) { return os.ReadFile(filepath.Join(arg, name)) })
 	}
-	return readRecords(arg+":results", func(name string) ([]byte, error) {
+	dir := "results/" + set
+	return readRecords(arg+":"+dir, func(name string) ([]byte, error) {
 		var out, errOut bytes.Buffer
-		cmd := exec.CommandContext(ctx, "git", "show", arg+":results/"+name)
+		cmd := exec.CommandContext(ctx, "git", "show", arg+":"+dir+"/"+name)
 		cmd.Stdout, cmd.Stderr = &out, &errOut
 		if err := cmd.Run(); err != nil {
-			return nil, fmt.Errorf("%s is not a file, a directory or a git revision with results/%s: %s", arg, name, bytes.TrimSpace(errOut.Bytes()))
+			return nil, fmt.Errorf("%s is not a file, a directory or a git revision with %s/%s: %s", arg, dir, name, bytes.TrimSpace(errOut.Bytes()))
 		}
 		return out.Bytes(), nil
 	})

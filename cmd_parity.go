@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"path/filepath"
 
 	"onebp/bench"
 	"onebp/data"
@@ -14,7 +15,7 @@ func runParity(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	df.register(fs)
 	seeds := fs.Int("seeds", 5, "runs per strategy, with seeds 2022, 2023, ... (2022 is compared with the reference)")
 	epochs := fs.Int("epochs", 300, "epochs per run (the reference figures are after 300)")
-	out := fs.String("out", "results", "directory for parity.md, parity.txt and curves/parity.svg")
+	out := fs.String("out", filepath.Join("results", "parity"), "directory for parity.md, parity.txt and curves/parity.svg")
 	workers := fs.Int("workers", 0, "worker goroutines (default GOMAXPROCS; never changes a result)")
 	if err := parseFlags(fs, args); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
@@ -114,15 +115,22 @@ func TestBenchAndDiff(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	readmeBefore, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, out := range []string{a, b} {
 		stdout, stderr, err := runCmd(t, "bench", "-datasets", "onebp-ml100k,yelp2018", "-epochs", "2", "-out", out,
-			"-data-dir", onlyOne, "-readme", "")
+			"-data-dir", onlyOne)
 		if err != nil {
 			t.Fatalf("bench: %v\n%s", err, stderr)
 		}
 		if !strings.Contains(stdout, "skipped (missing): yelp2018") {
 			t.Errorf("the missing dataset is not listed:\n%s", stdout)
 		}
+	}
+	if after, _ := os.ReadFile("README.md"); !bytes.Equal(after, readmeBefore) {
+		t.Errorf("bench -out elsewhere rewrote the repository's README.md")
 	}
 	stdout, _, err := runCmd(t, "diff", a, b)
 	if err != nil || !strings.Contains(stdout, "no metric changed") {
@@ -157,11 +165,11 @@ func TestBenchAndDiff(t *testing.T) {
 	}
 	os.MkdirAll(repo, 0o755)
 	git("init", "-q")
-	os.CopyFS(filepath.Join(repo, "results"), os.DirFS(a))
+	os.CopyFS(filepath.Join(repo, "results", "quick"), os.DirFS(a))
 	git("add", "results")
 	git("commit", "-qm", "one")
 	os.RemoveAll(filepath.Join(repo, "results"))
-	os.CopyFS(filepath.Join(repo, "results"), os.DirFS(b))
+	os.CopyFS(filepath.Join(repo, "results", "quick"), os.DirFS(b))
 	git("add", "-A", "results")
 	git("commit", "-qm", "two")
 	t.Chdir(repo)
@@ -178,7 +186,7 @@ func TestBenchAndDiff(t *testing.T) {
 
 func TestBenchNothingPresent(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "results")
-	stdout, _, err := runCmd(t, "bench", "-data-dir", t.TempDir(), "-datasets", "ml-100k,gowalla", "-out", out, "-readme", "")
+	stdout, _, err := runCmd(t, "bench", "-data-dir", t.TempDir(), "-datasets", "ml-100k,gowalla", "-out", out)
 	if err == nil || !strings.Contains(err.Error(), "nothing written") || !strings.Contains(stdout, "skipped (missing): ml-100k") {
 		t.Fatalf("%v\n%s", err, stdout)
 	}

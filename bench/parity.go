@@ -19,8 +19,8 @@ import (
 )
 
 // The reference figures: the OneBP authors' PyTorch code (studentcej/OneBP,
-// seed 2022, CPU) run on their own ML-100k split (onebp-ml100k) with SPEC's
-// ml-100k hyper-parameters, evaluating every epoch; TwoBP is the same code
+// seed 2022, CPU) run on their own ML-100k split (onebp-ml100k) with the
+// paper preset's ml-100k hyper-parameters, evaluating every epoch; TwoBP is the same code
 // with the gradient reaching the user table and no moving aggregation.
 // Values at K = 20 after 300 epochs (epochs counted from 0).
 const referenceProvenance = "the OneBP authors' PyTorch code (public repository studentcej/OneBP, seed 2022, CPU) " +

@@ -10,7 +10,7 @@ import (
 	"os"
 )
 
-// Digests are the fingerprints SPEC section 2 publishes for a file; an empty
+// Digests are the published fingerprints (DESIGN.md, "Datasets") for a file; an empty
 // field is unknown and not checked.
 type Digests struct {
 	SHA256, MD5 string

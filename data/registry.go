@@ -33,7 +33,7 @@ type Registered struct {
 	// Sources in order of preference; Sources[0] is the official one that
 	// fetch downloads.
 	Sources []Source
-	// Want holds SPEC section 2's statistics; Train and Test are 0 for
+	// Want holds the statistics of DESIGN.md ("Datasets"); Train and Test are 0 for
 	// datasets split per user, whose sizes follow from the split.
 	Want  Stats
 	Terms string // licence and citation, for the README and `datasets`
@@ -46,7 +46,7 @@ const (
 	oneBPBase      = "https://raw.githubusercontent.com/studentcej/OneBP/9d738a486f6bfcd8deaa11f14156688b0393fbed/data/"
 )
 
-// Registry lists the datasets of SPEC section 2 in its order.
+// Registry lists the datasets in DESIGN.md's order.
 func Registry() []Registered {
 	lightgcn := func(name string, train, test Digests, want Stats) Registered {
 		return Registered{

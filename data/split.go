@@ -22,7 +22,7 @@ func testCount(n int) int {
 	return t
 }
 
-// splitPerUser is SPEC section 2's seeded split, independent of file order:
+// splitPerUser is the seeded split of DESIGN.md ("The seeded split"), independent of file order:
 // for each user u, its sorted items are shuffled with the stream (seed, u)
 // and the first testCount(n_u) of them go to test, the rest to train.
 //

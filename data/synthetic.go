@@ -20,7 +20,7 @@ import (
 // drawn without repetition, three in four from its own cluster and the rest
 // from all items, both by popularity. A model can therefore learn the
 // clusters and popularity, and recall lands well above random. The split is
-// the per-user 80/20 split of SPEC section 2 with the same seed.
+// the per-user 80/20 split (DESIGN.md, "The seeded split") with the same seed.
 type SyntheticSpec struct {
 	Users, Items, Interactions int
 	Seed                       uint64

@@ -1,7 +1,7 @@
 // Package model trains two-tower ID-embedding recommenders with InfoNCE and
 // Adam, updating the user tower either by backpropagation (TwoBP) or by the
 // moving aggregation of OneBP (Chen & Wang, arXiv:2403.18227), exactly as
-// ../shared/SPEC.md section 1 describes. It takes the training CSR it needs
+// DESIGN.md ("The method") describes. It takes the training CSR it needs
 // and knows nothing about files.
 package model
 

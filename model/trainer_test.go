@@ -57,7 +57,7 @@ func toFloat64(x []float32) []float64 {
 	return out
 }
 
-// batchLoss is SPEC's InfoNCE loss of one batch in float64, for the given
+// batchLoss is the InfoNCE loss (DESIGN.md, "Loss and gradients") of one batch in float64, for the given
 // candidates (row r's are cand[r*k:(r+1)*k], the positive first).
 func batchLoss(users, items []float64, dim int, rowUser, cand []int32, k int, tau float64) float64 {
 	total := 0.0
@@ -138,7 +138,7 @@ func adamRef(p, g, m, v []float64, lr, wd float64, step int) {
 	}
 }
 
-// TestEpochFollowsSpec replays one epoch step by step from SPEC's formulas
+// TestEpochFollowsSpec replays one epoch step by step from DESIGN.md's formulas
 // in float64 (shuffle, drop-last, InfoNCE gradients, dense or sparse Adam,
 // OneBP's aggregation with a repeated user) and compares the tables.
 func TestEpochFollowsSpec(t *testing.T) {
@@ -180,7 +180,7 @@ func TestEpochFollowsSpec(t *testing.T) {
 				}
 			}
 			// Gradients by central differences of the float64 loss would
-			// do, but the closed form is SPEC's: dL/dv_j = dL/ds_j e_u/tau.
+			// do, but the closed form is DESIGN.md's: dL/dv_j = dL/ds_j e_u/tau.
 			gu, gi := make([]float64, len(users)), make([]float64, len(items))
 			touchedU, touchedI := map[int]bool{}, map[int]bool{}
 			for r, u := range rowUser {
@@ -242,7 +242,7 @@ func TestEpochFollowsSpec(t *testing.T) {
 		compare := func(what string, got []float32, want []float64) {
 			for i := range want {
 				if math.Abs(float64(got[i])-want[i]) > 2e-6+1e-5*math.Abs(want[i]) {
-					t.Errorf("%v %v %v: %s[%d] = %v, SPEC step by step gives %v", c.s, c.opt, c.agg, what, i, got[i], want[i])
+					t.Errorf("%v %v %v: %s[%d] = %v, DESIGN.md step by step gives %v", c.s, c.opt, c.agg, what, i, got[i], want[i])
 					return
 				}
 			}

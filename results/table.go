@@ -1,6 +1,3 @@
-// Package bench runs the experiments: the presets of SPEC's
-// hyper-parameters, OneBP against TwoBP per dataset, timing and memory, run
-// records in the Go benchmark format and JSON, tables, curves and diffs.
 package results
 
 import (

@@ -105,7 +105,7 @@ func randomCase(r *rand.Rand, users, items, dim int, ties bool) (*data.Dataset, 
 }
 
 // bruteForce ranks by a full sort of the plain-order float32 scores and
-// computes the metrics with SPEC's formulas; ok is false for users without
+// computes the metrics with DESIGN.md's formulas; ok is false for users without
 // test items.
 func bruteForce(d *data.Dataset, U, V model.Table, u int, ks []int) (vals []float64, ok bool) {
 	test := d.Test.Row(u)

@@ -1,6 +1,7 @@
-// Package eval ranks all items for every test user and computes SPEC
-// section 3's metrics exactly: Precision, Recall, F1 and NDCG at several K,
-// with training items excluded and ties broken by the lower item id.
+// Package eval ranks all items for every test user and computes the
+// metrics of DESIGN.md ("Evaluation") exactly: Precision, Recall, F1 and
+// NDCG at several K, with training items excluded and ties broken by the
+// lower item id.
 package eval
 
 import (
@@ -10,7 +11,7 @@ import (
 	"strings"
 )
 
-// DefaultKs are the cut-offs SPEC section 3 reports.
+// DefaultKs are the cut-offs DESIGN.md reports.
 var DefaultKs = []int{5, 10, 20}
 
 // The four metrics, in the order they are stored and reported.

@@ -1,0 +1,5 @@
+// Package bench runs the experiments: the presets, one training run with
+// its evaluations (Run), OneBP against TwoBP over datasets (Suite), the
+// comparison with the authors' figures (Parity), and the probes of the
+// machine a run records. What it produces is written by package results.
+package bench
