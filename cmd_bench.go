@@ -35,6 +35,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			*readme = "README.md"
 		}
 	}
+	if err := checkOutputDir("out", *out); err != nil {
+		return err
+	}
 	var specs []data.Spec
 	for _, name := range strings.Split(*datasets, ",") {
 		spec, err := data.ParseSpec(name)

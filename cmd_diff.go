@@ -22,14 +22,18 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fs.Usage()
 		return errUsage
 	}
-	oldRec, err := loadRecord(ctx, fs.Arg(0), *set)
-	if err != nil {
-		return err
+	var recs [2]*results.Record
+	for k := range recs {
+		rec, err := loadRecord(ctx, fs.Arg(k), *set)
+		if err != nil {
+			return err
+		}
+		if len(rec.Results) == 0 {
+			return badArg(fmt.Errorf("%s holds no benchmark results: diff compares records (onebp train -out, quality.txt and timing.txt), results directories or git revisions", fs.Arg(k)))
+		}
+		recs[k] = rec
 	}
-	newRec, err := loadRecord(ctx, fs.Arg(1), *set)
-	if err != nil {
-		return err
-	}
+	oldRec, newRec := recs[0], recs[1]
 	changed, err := results.Diff(stdout, oldRec, newRec)
 	if err != nil {
 		return err
@@ -46,12 +50,14 @@ func loadRecord(ctx context.Context, arg, set string) (*results.Record, error) {
 	info, err := os.Stat(arg)
 	switch {
 	case err == nil && !info.IsDir():
-		f, err := os.Open(arg)
+		b, err := os.ReadFile(arg)
 		if err != nil {
 			return nil, err
 		}
-		defer f.Close()
-		return results.ParseRecord(f, arg)
+		if bytes.HasPrefix(bytes.TrimSpace(b), []byte("{")) {
+			return nil, badArg(fmt.Errorf("%s is a run in JSON (train -json): diff compares records; write one with train -out, or compare results directories", arg))
+		}
+		return results.ParseRecord(bytes.NewReader(b), arg)
 	case err == nil:
 		return readRecords(arg, func(name string) ([]byte, error) { return os.ReadFile(filepath.Join(arg, name)) })
 	}

@@ -85,8 +85,18 @@ func parseTrain(args []string, stderr io.Writer) (trainOptions, data.Spec, bench
 	}
 	preset := h.Config
 	h.Config.Strategy = model.OneBP
-	if err := newTrainFlags(io.Discard, &o, &h.Config).Parse(args); err != nil {
+	second := newTrainFlags(io.Discard, &o, &h.Config)
+	if err := second.Parse(args); err != nil {
 		return o, spec, h, err
+	}
+	var inapplicable error
+	second.Visit(func(f *flag.Flag) {
+		if h.Config.Strategy == model.TwoBP && (f.Name == "beta" || f.Name == "aggregation") && inapplicable == nil {
+			inapplicable = badFlag(f.Name, fmt.Errorf("does not apply to -strategy twobp, which has no moving aggregation"))
+		}
+	})
+	if inapplicable != nil {
+		return o, spec, h, inapplicable
 	}
 	var set []string
 	for _, d := range model.Differences(preset, h.Config) {
@@ -102,6 +112,17 @@ func parseTrain(args []string, stderr io.Writer) (trainOptions, data.Spec, bench
 	}
 	if o.evalEvery < 1 {
 		return o, spec, h, flagError(&model.FieldError{Field: "eval-every", Value: fmt.Sprint(o.evalEvery), Want: "at least 1"})
+	}
+	if h.Config.Epochs == 0 {
+		return o, spec, h, badFlag("epochs", fmt.Errorf("0: nothing to train (want at least 1)"))
+	}
+	for _, err := range []error{
+		checkOutputFile("out", o.out), checkOutputFile("json", o.jsonOut),
+		checkOutputFile("checkpoint", o.checkpoint), checkOutputDir("export", o.export),
+	} {
+		if err != nil {
+			return o, spec, h, err
+		}
 	}
 	return o, spec, h, nil
 }
@@ -126,7 +147,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Resume: o.resume, Checkpoint: o.checkpoint, Progress: stderr,
 	})
 	if err != nil {
-		return err
+		return flagError(err)
 	}
 	if err := printRun(stdout, r); err != nil {
 		return err

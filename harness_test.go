@@ -55,11 +55,11 @@ func TestTrainCommand(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	// Resuming after the 3 epochs and asking for 3 trains nothing more.
-	stdout, _, err = runCmd(t, "train", "-dataset", smallData, "-strategy", "twobp", "-epochs", "3", "-lr", "0.01", "-batch", "256",
+	// Resuming after the 3 epochs and asking for 3 has nothing to train.
+	_, _, err = runCmd(t, "train", "-dataset", smallData, "-strategy", "twobp", "-epochs", "3", "-lr", "0.01", "-batch", "256",
 		"-resume", filepath.Join(dir, "ckpt"))
-	if err != nil || !strings.Contains(stdout, "no evaluation ran") {
-		t.Errorf("resume at the end: %v\n%s", err, stdout)
+	if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "-epochs 3: want more than the 3 epochs checkpoint") {
+		t.Errorf("resume at the end: %v", err)
 	}
 	_, _, err = runCmd(t, "train", "-dataset", smallData, "-strategy", "onebp", "-resume", filepath.Join(dir, "ckpt"))
 	if err == nil || !strings.Contains(err.Error(), "strategy twobp, this run has onebp") {
@@ -87,6 +87,59 @@ func TestTrainCommandErrors(t *testing.T) {
 		if err == nil || !strings.Contains(msg, c.want) || exitCode(err) != 2 {
 			t.Errorf("%v: %v (exit %d) %s, want %q and exit 2", c.args, err, exitCode(err), stderr, c.want)
 		}
+	}
+}
+
+// TestMistakesRefusedBeforeWork: the usual mistakes of a new user exit 2,
+// naming the flag or file, before any epoch runs.
+func TestMistakesRefusedBeforeWork(t *testing.T) {
+	dir := t.TempDir()
+	train := func(extra ...string) []string {
+		return append([]string{"train", "-dataset", smallData, "-epochs", "2", "-batch", "256"}, extra...)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{train("-strategy", "twobp", "-beta", "0.5"), "-beta: does not apply to -strategy twobp"},
+		{train("-strategy", "twobp", "-aggregation", "sequential"), "-aggregation: does not apply to -strategy twobp"},
+		{train("-epochs", "0"), "-epochs: 0: nothing to train"},
+		{train("-json", "/proc/x.json"), "-json: cannot write in /proc"},
+		{train("-json", dir), "-json: " + dir + " is a directory"},
+		{train("-out", filepath.Join(dir, "f", "x.txt"), "-checkpoint", filepath.Join("/proc", "c")), "-checkpoint: cannot write in /proc"},
+		{[]string{"diff", "README.md", "go.mod"}, "README.md holds no benchmark results"},
+		{[]string{"bench", "-out", "/proc/results", "-datasets", "synthetic"}, "-out: cannot write in /proc"},
+	} {
+		_, stderr, err := runCmd(t, c.args...)
+		if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v (exit %d), want %q and exit 2", c.args, err, exitCode(err), c.want)
+		}
+		if strings.Contains(stderr, "epoch ") {
+			t.Errorf("%v: trained before refusing:\n%s", c.args, stderr)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("the checks left %d entries behind", len(entries))
+	}
+	// Two runs as JSON cannot be compared as records: refused, not passed.
+	for _, s := range []string{"onebp", "twobp"} {
+		if _, _, err := runCmd(t, train("-strategy", s, "-json", filepath.Join(dir, s+".json"))...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, _, err := runCmd(t, "diff", filepath.Join(dir, "onebp.json"), filepath.Join(dir, "twobp.json"))
+	if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "is a run in JSON") {
+		t.Errorf("diff of two JSON runs: %v", err)
+	}
+	// Records of different setups: one line per difference, exit 1.
+	for _, s := range []string{"onebp", "twobp"} {
+		if _, _, err := runCmd(t, train("-strategy", "onebp", "-dim", map[string]string{"onebp": "8", "twobp": "16"}[s], "-out", filepath.Join(dir, s+".txt"))...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stdout, _, err := runCmd(t, "diff", filepath.Join(dir, "onebp.txt"), filepath.Join(dir, "twobp.txt"))
+	if !errors.Is(err, errQualityChanged) || exitCode(err) != 1 || !strings.Contains(stdout, `dim "8" -> "16"`) {
+		t.Errorf("diff of different setups: %v\n%s", err, stdout)
 	}
 }
 

@@ -17,30 +17,33 @@ var errUsage = errors.New("usage")
 // errQualityChanged makes `onebp diff` exit 1 without more output.
 var errQualityChanged = errors.New("quality metrics changed")
 
-// errBadFlag marks a flag value refused after parsing; the error names
-// the flag and the process exits with status 2.
-var errBadFlag = errors.New("bad flag value")
+// errBadArg marks a flag value or argument refused after parsing; the
+// error names it and the process exits with status 2.
+var errBadArg = errors.New("bad argument")
 
-type badFlagError struct{ err error }
+type badArgError struct{ err error }
 
-func (e badFlagError) Error() string   { return e.err.Error() }
-func (e badFlagError) Unwrap() []error { return []error{e.err, errBadFlag} }
+func (e badArgError) Error() string   { return e.err.Error() }
+func (e badArgError) Unwrap() []error { return []error{e.err, errBadArg} }
+
+// badArg marks err, which names the argument, as a command-line mistake.
+func badArg(err error) error { return badArgError{err} }
 
 // badFlag reports the value of flag name as refused for err's reason.
-func badFlag(name string, err error) error { return badFlagError{fmt.Errorf("-%s: %w", name, err)} }
+func badFlag(name string, err error) error { return badArg(fmt.Errorf("-%s: %w", name, err)) }
 
 // flagError names the flag of a library error about a configuration field
 // (flags are named as the fields are); other errors pass unchanged.
 func flagError(err error) error {
 	var fe *model.FieldError
 	if errors.As(err, &fe) {
-		return badFlagError{fmt.Errorf("-%w", err)}
+		return badArg(fmt.Errorf("-%w", err))
 	}
 	return err
 }
 
 func exitCode(err error) int {
-	if errors.Is(err, errUsage) || errors.Is(err, errBadFlag) {
+	if errors.Is(err, errUsage) || errors.Is(err, errBadArg) {
 		return 2
 	}
 	return 1

@@ -46,6 +46,10 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 		if err := tr.LoadCheckpoint(spec.Resume); err != nil {
 			return nil, err
 		}
+		if done := tr.EpochsDone(); done >= cfg.Epochs {
+			return nil, &model.FieldError{Field: "epochs", Value: fmt.Sprint(cfg.Epochs),
+				Want: fmt.Sprintf("more than the %d epochs checkpoint %s already holds: nothing to train", done, spec.Resume)}
+		}
 	}
 	ev, err := eval.New(spec.Data, spec.Ks, cfg.WorkerCount())
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
 	"onebp/model/eval"
 	"slices"
 	"strconv"
@@ -118,6 +119,7 @@ type Result struct {
 	Name   string
 	N      int
 	Values []Value
+	Config map[string]string // the configuration lines in force, as benchfmt applies them
 }
 
 // Value is one measurement of a benchmark line.
@@ -126,14 +128,23 @@ type Value struct {
 	Unit  string
 }
 
-// ParseRecord reads the Go benchmark format; name labels errors. Lines
-// other than Unit and Benchmark lines (configuration, blank) are skipped.
+// ParseRecord reads the Go benchmark format; name labels errors. A
+// configuration line ("key: value") applies to the results after it until
+// the key is set again; other lines are skipped.
 func ParseRecord(r io.Reader, name string) (*Record, error) {
 	rec := &Record{Exact: map[string]bool{}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<16), 1<<24)
+	config := map[string]string{}
 	for n := 1; sc.Scan(); n++ {
-		fields := strings.Fields(sc.Text())
+		line := sc.Text()
+		fields := strings.Fields(line)
+		if key, value, ok := strings.Cut(line, ":"); ok && key != "" && !strings.ContainsAny(key, " \t") &&
+			key[0] >= 'a' && key[0] <= 'z' && (value == "" || value[0] == ' ') {
+			config = maps.Clone(config)
+			config[key] = strings.TrimSpace(value)
+			continue
+		}
 		switch {
 		case len(fields) >= 2 && fields[0] == "Unit":
 			if slices.Contains(fields[2:], "assume=exact") {
@@ -144,6 +155,7 @@ func ParseRecord(r io.Reader, name string) (*Record, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s:%d: %v", name, n, err)
 			}
+			res.Config = config
 			rec.Results = append(rec.Results, res)
 		}
 	}

@@ -120,8 +120,31 @@ func TestDiffMissingLine(t *testing.T) {
 	old, _ := ParseRecord(strings.NewReader("Unit r assume=exact\nBenchmarkQ/a 1 0.5 r\nBenchmarkQ/b 1 0.25 r\n"), "old")
 	cur, _ := ParseRecord(strings.NewReader("Unit r assume=exact\nBenchmarkQ/a 1 0.5 r\n"), "new")
 	var out strings.Builder
-	if changed, _ := Diff(&out, old, cur); !changed || !strings.Contains(out.String(), "only on one side") {
+	if changed, _ := Diff(&out, old, cur); !changed || !strings.Contains(out.String(), "only in old: Q/b\n") {
 		t.Errorf("a vanished quality line is a change:\n%s", out.String())
+	}
+}
+
+// TestDiffConfigurations: results of different setups are said to differ
+// first, one line per difference, and count as a change; a dataset on one
+// side only is one line, not one per metric.
+func TestDiffConfigurations(t *testing.T) {
+	a := fakeRun("tiny", model.OneBP, 1)
+	b := fakeRun("tiny", model.OneBP, 1)
+	b.Config.Dim, b.DatasetFingerprint, b.Env.Commit = 64, strings.Repeat("cd", 32), "fedcba"
+	var out strings.Builder
+	changed, err := Diff(&out, record(t, WriteQuality, a), record(t, WriteQuality, b))
+	got := out.String()
+	if err != nil || !changed || !strings.HasPrefix(got, "configuration: 2 differences") ||
+		!strings.Contains(got, `dataset=tiny/strategy=onebp: dim "8" -> "64"`) ||
+		!strings.Contains(got, "dataset-sha256") || strings.Contains(got, "commit") {
+		t.Errorf("changed=%v %v\n%s", changed, err, got)
+	}
+	other := fakeRun("other", model.OneBP, 1)
+	out.Reset()
+	changed, _ = Diff(&out, record(t, WriteQuality, a, other), record(t, WriteQuality, a))
+	if got := out.String(); !changed || strings.Count(got, "other") != 1 || !strings.Contains(got, "only in old: Quality/dataset=other\n") {
+		t.Errorf("a dataset on one side: changed=%v\n%s", changed, got)
 	}
 }
 
@@ -151,7 +174,8 @@ func TestSameRunsDiffClean(t *testing.T) {
 		t.Fatalf("another seed: changed=%v\n%s", changed, out.String())
 	}
 	out.Reset()
-	changed, _ = Diff(&out, record(t, WriteTiming, a), record(t, WriteTiming, c))
+	b.Epochs[0].TrainSeconds *= 3
+	changed, _ = Diff(&out, record(t, WriteTiming, a), record(t, WriteTiming, b))
 	if changed || !strings.Contains(out.String(), "new/old") {
 		t.Errorf("timings alone must not count as a quality change:\n%s", out.String())
 	}
