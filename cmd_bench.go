@@ -39,7 +39,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	var specs []data.Spec
-	for _, name := range strings.Split(*datasets, ",") {
+	for _, name := range splitDatasets(*datasets) {
 		spec, err := data.ParseSpec(name)
 		if err != nil {
 			return badFlag("datasets", err)
@@ -54,4 +54,19 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Datasets: specs, Preset: preset, Out: *out,
 		DataDir: dir, SplitSeed: df.splitSeed, Workers: *workers, Epochs: *epochs, Progress: stderr, Log: stdout, Readme: *readme, Rewrite: *rewrite,
 	})
+}
+
+// splitDatasets splits a comma-separated list of dataset specifications,
+// keeping the key=value parameters of a synthetic one with it
+// ("ml-100k,synthetic:users=10,items=20" is two datasets).
+func splitDatasets(list string) []string {
+	var out []string
+	for _, part := range strings.Split(list, ",") {
+		if n := len(out); n > 0 && strings.HasPrefix(out[n-1], "synthetic:") && strings.Contains(part, "=") && !strings.Contains(part, ":") {
+			out[n-1] += "," + part
+			continue
+		}
+		out = append(out, part)
+	}
+	return out
 }

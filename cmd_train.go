@@ -146,12 +146,29 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Data: d, Config: h.Config, Preset: o.preset, Source: h.Source, EvalEvery: o.evalEvery,
 		Resume: o.resume, Checkpoint: o.checkpoint, Progress: stderr,
 	})
-	if err != nil {
+	if r == nil {
 		return flagError(err)
 	}
+	interrupted := err
 	if err := printRun(stdout, r); err != nil {
 		return err
 	}
+	errs := writeTrainOutputs(o, r)
+	if interrupted != nil {
+		fmt.Fprintf(stderr, "interrupted after %d complete epochs; what they hold is written, marked interrupted\n", len(r.Epochs))
+		if o.checkpoint != "" {
+			fmt.Fprintf(stderr, "resume with the same command and -resume %s\n", o.checkpoint)
+		} else {
+			fmt.Fprintln(stderr, "no -checkpoint was given, so this run cannot be resumed")
+		}
+		errs = append(errs, interrupted)
+	}
+	return errors.Join(errs...)
+}
+
+// writeTrainOutputs writes the outputs train was asked for (the tables
+// only when the run completed).
+func writeTrainOutputs(o trainOptions, r *results.Run) []error {
 	var errs []error
 	if o.out != "" {
 		errs = append(errs, atomicfile.Write(o.out, func(w io.Writer) error {
@@ -164,12 +181,12 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if o.jsonOut != "" {
 		errs = append(errs, atomicfile.Write(o.jsonOut, func(w io.Writer) error { return results.WriteJSON(w, r) }))
 	}
-	if o.export != "" {
+	if o.export != "" && !r.Interrupted {
 		errs = append(errs,
 			atomicfile.Write(filepath.Join(o.export, "users.npy"), func(w io.Writer) error { return results.WriteNPY(w, r.UserTable) }),
 			atomicfile.Write(filepath.Join(o.export, "items.npy"), func(w io.Writer) error { return results.WriteNPY(w, r.ItemTable) }))
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 // printRun prints a run's final and best-on-test metrics.
@@ -183,7 +200,11 @@ func printRun(w io.Writer, r *results.Run) error {
 		b := r.Best[name]
 		rows = append(rows, []string{string(name), results.F4(r.Final[name]), results.F4(b.Value), fmt.Sprint(b.Epoch)})
 	}
-	fmt.Fprintf(w, "%s %v, final = after epoch %d; best-on-test selects on the test set (optimistic)\n", r.Dataset, r.Strategy(), r.FinalEpoch)
+	status := ""
+	if r.Interrupted {
+		status = " (interrupted)"
+	}
+	fmt.Fprintf(w, "%s %v%s, final = after epoch %d; best-on-test selects on the test set (optimistic)\n", r.Dataset, r.Strategy(), status, r.FinalEpoch)
 	if err := results.WriteTable(w, false, []string{"metric", "final", "best-on-test", "best epoch"}, rows); err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -78,5 +79,13 @@ func TestRealDatasetsPresent(t *testing.T) {
 				t.Errorf("%s is in ONEBP_DATA but not present: %s", name, line)
 			}
 		}
+	}
+}
+
+func TestSplitDatasets(t *testing.T) {
+	got := splitDatasets("ml-100k,synthetic:users=10,items=20,lightgcn:/x,y=1,synthetic")
+	want := []string{"ml-100k", "synthetic:users=10,items=20", "lightgcn:/x", "y=1", "synthetic"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

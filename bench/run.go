@@ -2,6 +2,8 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -29,8 +31,9 @@ type RunSpec struct {
 	Progress io.Writer
 }
 
-// Run trains and evaluates as spec says. It returns ctx's error, without a
-// result, when interrupted.
+// Run trains and evaluates as spec says. When ctx is done it stops between
+// batches and returns ctx's error with the run as far as it got: every
+// completed epoch, marked Interrupted, without tables.
 func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 	cfg := spec.Config
 	if spec.EvalEvery < 1 {
@@ -42,9 +45,14 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 		return nil, err
 	}
 	defer tr.Close()
+	var earlier []results.Epoch
 	if spec.Resume != "" {
-		if err := tr.LoadCheckpoint(spec.Resume); err != nil {
+		note, err := tr.LoadCheckpoint(spec.Resume)
+		if err != nil {
 			return nil, err
+		}
+		if err := resumedEpochs(note, tr.EpochsDone(), &earlier); err != nil {
+			return nil, fmt.Errorf("checkpoint %s: %w", spec.Resume, err)
 		}
 		if done := tr.EpochsDone(); done >= cfg.Epochs {
 			return nil, &model.FieldError{Field: "epochs", Value: fmt.Sprint(cfg.Epochs),
@@ -63,10 +71,24 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 		Final:  map[eval.Metric]float64{}, Best: map[eval.Metric]results.Best{},
 	}
 	var history eval.Run
+	for _, e := range earlier {
+		if e.Metrics != nil {
+			history.Add(e.Epoch, metricsOf(e.Metrics))
+		}
+	}
+	res.Epochs = earlier
+	if spec.Resume != "" {
+		res.ResumedAfter = append(res.ResumedAfter, tr.EpochsDone())
+	}
 	start := time.Now()
 	first := tr.EpochsDone()
+	var stopped error
 	for tr.EpochsDone() < cfg.Epochs {
 		st, err := tr.Epoch(ctx)
+		if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			stopped = err
+			break
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -86,7 +108,11 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 		}
 		res.Epochs = append(res.Epochs, rec)
 		if spec.Checkpoint != "" {
-			if err := tr.SaveCheckpoint(spec.Checkpoint); err != nil {
+			note, err := json.Marshal(res.Epochs)
+			if err != nil {
+				return nil, err
+			}
+			if err := tr.SaveCheckpoint(spec.Checkpoint, note); err != nil {
 				return nil, err
 			}
 		}
@@ -104,8 +130,43 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 		}
 	}
 	res.Memory = results.Memory{StateBytes: tr.StateBytes().Total(), PeakRSSBytes: peakRSS()}
+	if stopped != nil {
+		// The tables are part-way through an epoch: not a state to export.
+		res.Interrupted = true
+		return res, stopped
+	}
 	res.UserTable, res.ItemTable = tr.Users, tr.Items
 	return res, nil
+}
+
+// resumedEpochs reads the epochs a checkpoint's note records, which must be
+// the done epochs 0..done-1.
+func resumedEpochs(note []byte, done int, into *[]results.Epoch) error {
+	if len(note) == 0 {
+		return fmt.Errorf("holds no epoch history (written by an older onebp?)")
+	}
+	if err := json.Unmarshal(note, into); err != nil {
+		return fmt.Errorf("epoch history: %v", err)
+	}
+	if len(*into) != done {
+		return fmt.Errorf("records %d epochs of history for %d epochs done", len(*into), done)
+	}
+	for i, e := range *into {
+		if e.Epoch != i {
+			return fmt.Errorf("epoch history: entry %d is epoch %d", i, e.Epoch)
+		}
+	}
+	return nil
+}
+
+// metricsOf turns recorded metrics back into an evaluation, in
+// eval.Metrics' order.
+func metricsOf(recorded map[eval.Metric]float64) eval.Metrics {
+	m := eval.Metrics{Ks: eval.DefaultKs}
+	for _, name := range m.Names() {
+		m.Values = append(m.Values, recorded[name])
+	}
+	return m
 }
 
 // progressLine is the per-epoch line on stderr.

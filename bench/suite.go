@@ -30,8 +30,8 @@ type SuiteOptions struct {
 
 // Suite runs OneBP and TwoBP on every requested dataset present, listing
 // and skipping the missing ones, then (re)writes the results directory.
-// Nothing is written unless every run finished: an interrupted bench
-// leaves the previous results as they were.
+// When ctx is done, the runs that finished are saved (each replacing its
+// earlier record) and the interrupted one is left out.
 func Suite(ctx context.Context, opts SuiteOptions) error {
 	var runs []*results.Run
 	if opts.Rewrite {
@@ -68,6 +68,14 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 			fmt.Fprintf(opts.Log, "== %s %v: %s preset, dim %d, %d epochs\n", name, s, opts.Preset, cfg.Dim, cfg.Epochs)
 			r, err := Run(ctx, RunSpec{Data: d, Config: cfg, Preset: opts.Preset, Source: h.Source,
 				EvalEvery: h.EvalEvery, Progress: opts.Progress})
+			if err != nil && ctx.Err() != nil && len(runs) > 0 {
+				// Keep what finished: the interrupted run is left out.
+				if _, serr := results.Save(opts.Out, runs); serr != nil {
+					return errors.Join(err, serr)
+				}
+				fmt.Fprintf(opts.Log, "interrupted during %s %v: the %d finished runs are saved in %s; run the same command again for the rest\n", name, s, len(runs), opts.Out)
+				return fmt.Errorf("%s %v: %w", name, s, err)
+			}
 			if err != nil {
 				return fmt.Errorf("%s %v: %w", name, s, err)
 			}

@@ -38,6 +38,9 @@ type checkpointHeader struct {
 	Config  Config `json:"config"` // Model(): the run-only fields cleared
 	Epochs  int    `json:"epochs_done"`
 	Steps   int    `json:"adam_steps"`
+	// Note is the caller's own record of the run so far (bench keeps the
+	// epochs' losses, times and evaluations there), returned as saved.
+	Note json.RawMessage `json:"note,omitempty"`
 }
 
 func (t *Trainer) header() checkpointHeader {
@@ -58,8 +61,12 @@ func (t *modelState) stateTables() []Table {
 
 // SaveCheckpoint writes the training state to path atomically: to a
 // temporary file in the same directory, renamed into place once complete.
-func (t *Trainer) SaveCheckpoint(path string) error {
-	header, err := json.Marshal(t.header())
+// note, a JSON value or nil, is kept beside the state for LoadCheckpoint to
+// return.
+func (t *Trainer) SaveCheckpoint(path string, note json.RawMessage) error {
+	h := t.header()
+	h.Note = note
+	header, err := json.Marshal(h)
 	if err != nil {
 		return err
 	}
@@ -94,37 +101,37 @@ func (t *Trainer) SaveCheckpoint(path string) error {
 
 // LoadCheckpoint restores the state saved by SaveCheckpoint into t, which
 // must have been built for the same dataset and hyper-parameters (the
-// number of epochs and of workers may differ). Nothing in t changes when it
-// fails.
-func (t *Trainer) LoadCheckpoint(path string) error {
+// number of epochs and of workers may differ), and returns the note saved
+// with it. Nothing in t changes when it fails.
+func (t *Trainer) LoadCheckpoint(path string) (json.RawMessage, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("checkpoint %s: %s", path, fmt.Sprintf(format, args...))
 	}
 	if len(raw) < len(checkpointMagic)+8+sha256.Size || string(raw[:8]) != checkpointMagic {
-		return bad("not a onebp checkpoint")
+		return nil, bad("not a onebp checkpoint")
 	}
 	body, sum := raw[:len(raw)-sha256.Size], raw[len(raw)-sha256.Size:]
 	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
-		return bad("checksum mismatch: the file is damaged or truncated")
+		return nil, bad("checksum mismatch: the file is damaged or truncated")
 	}
 	version := binary.LittleEndian.Uint32(raw[8:])
 	if version != checkpointVersion {
-		return bad("format version %d, this onebp reads version %d", version, checkpointVersion)
+		return nil, bad("format version %d, this onebp reads version %d", version, checkpointVersion)
 	}
 	n := int(binary.LittleEndian.Uint32(raw[12:]))
 	if 16+n > len(body) {
-		return bad("header length %d beyond the file", n)
+		return nil, bad("header length %d beyond the file", n)
 	}
 	var h checkpointHeader
 	if err := json.Unmarshal(body[16:16+n], &h); err != nil {
-		return bad("header: %v", err)
+		return nil, bad("header: %v", err)
 	}
 	if err := compatible(h, t.header()); err != nil {
-		return bad("%v", err)
+		return nil, bad("%v", err)
 	}
 	floats := body[16+n:]
 	want := 0
@@ -132,7 +139,7 @@ func (t *Trainer) LoadCheckpoint(path string) error {
 		want += len(tab.Data)
 	}
 	if len(floats) != 4*want {
-		return bad("holds %d bytes of tables, want %d", len(floats), 4*want)
+		return nil, bad("holds %d bytes of tables, want %d", len(floats), 4*want)
 	}
 	for _, tab := range t.stateTables() {
 		for k := range tab.Data {
@@ -141,7 +148,7 @@ func (t *Trainer) LoadCheckpoint(path string) error {
 		floats = floats[4*len(tab.Data):]
 	}
 	t.epochs, t.steps = h.Epochs, h.Steps
-	return nil
+	return h.Note, nil
 }
 
 // compatible refuses a checkpoint whose data or hyper-parameters differ

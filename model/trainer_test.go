@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -325,13 +326,13 @@ func TestCheckpointResume(t *testing.T) {
 			}
 		}
 		path := filepath.Join(dir, s.String()+".ckpt")
-		if err := first.SaveCheckpoint(path); err != nil {
+		if err := first.SaveCheckpoint(path, json.RawMessage(`{"epochs":[1,2]}`)); err != nil {
 			t.Fatal(err)
 		}
 		cfg.Workers = 3 // resuming with other workers changes nothing
 		resumed := newTrainer(t, d, cfg)
-		if err := resumed.LoadCheckpoint(path); err != nil {
-			t.Fatal(err)
+		if note, err := resumed.LoadCheckpoint(path); err != nil || string(note) != `{"epochs":[1,2]}` {
+			t.Fatalf("note %s, %v", note, err)
 		}
 		if resumed.EpochsDone() != 2 {
 			t.Fatalf("resumed at epoch %d, want 2", resumed.EpochsDone())
@@ -349,7 +350,7 @@ func TestCheckpointResume(t *testing.T) {
 	cfg := syntheticConfig(OneBP)
 	tr := newTrainer(t, d, cfg)
 	path := filepath.Join(dir, "ref.ckpt")
-	if err := tr.SaveCheckpoint(path); err != nil {
+	if err := tr.SaveCheckpoint(path, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
@@ -367,7 +368,7 @@ func TestCheckpointResume(t *testing.T) {
 		c2, d2 := cfg, d
 		c.edit(&c2, &d2)
 		other := newTrainer(t, d2, c2)
-		if err := other.LoadCheckpoint(path); err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, err := other.LoadCheckpoint(path); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want an error containing %q", c.name, err, c.want)
 		}
 	}
@@ -379,7 +380,7 @@ func TestCheckpointResume(t *testing.T) {
 	} {
 		bad := filepath.Join(dir, "bad.ckpt")
 		os.WriteFile(bad, damaged, 0o644)
-		if err := tr.LoadCheckpoint(bad); err == nil || !strings.HasPrefix(err.Error(), "checkpoint "+bad+": ") {
+		if _, err := tr.LoadCheckpoint(bad); err == nil || !strings.HasPrefix(err.Error(), "checkpoint "+bad+": ") {
 			t.Errorf("%s: %v", name, err)
 		}
 	}

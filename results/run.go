@@ -32,6 +32,13 @@ type Run struct {
 	Final              map[eval.Metric]float64 `json:"final"`
 	Best               map[eval.Metric]Best    `json:"best"`
 	Memory             Memory                  `json:"memory"`
+	// ResumedAfter lists the epoch counts at which the run was resumed
+	// from a checkpoint; its epochs and metrics are those of a run that
+	// never stopped, only the timings tell.
+	ResumedAfter []int `json:"resumed_after_epochs,omitempty"`
+	// Interrupted is set on a run stopped before its last epoch: what it
+	// holds is complete up to there, and the run can be resumed.
+	Interrupted bool `json:"interrupted,omitempty"`
 
 	// The final tables, for exports; not recorded.
 	UserTable, ItemTable model.Table `json:"-"`
