@@ -68,15 +68,8 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 		Users: spec.Data.Users, Items: spec.Data.Items,
 		Config: results.Config{Config: cfg, EvalEvery: spec.EvalEvery, Preset: string(spec.Preset), Source: spec.Source},
 		Env:    currentEnv(cfg.WorkerCount()),
-		Final:  map[eval.Metric]float64{}, Best: map[eval.Metric]results.Best{},
+		Epochs: earlier,
 	}
-	var history eval.Run
-	for _, e := range earlier {
-		if e.Metrics != nil {
-			history.Add(e.Epoch, metricsOf(e.Metrics))
-		}
-	}
-	res.Epochs = earlier
 	if spec.Resume != "" {
 		res.ResumedAfter = append(res.ResumedAfter, tr.EpochsDone())
 	}
@@ -100,7 +93,6 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 				return nil, err
 			}
 			rec.EvalSeconds = time.Since(evalStart).Seconds()
-			history.Add(st.Epoch, m.Metrics)
 			rec.Metrics = map[eval.Metric]float64{}
 			for i, name := range m.Names() {
 				rec.Metrics[name] = m.Values[i]
@@ -122,13 +114,7 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 			fmt.Fprintln(spec.Progress, progressLine(rec, cfg.Epochs, eta))
 		}
 	}
-	if final, epoch, ok := history.Final(); ok {
-		res.FinalEpoch = epoch
-		for i, name := range final.Names() {
-			res.Final[name] = final.Values[i]
-			res.Best[name] = results.Best{Value: history.Best[i].Value, Epoch: history.Best[i].Epoch}
-		}
-	}
+	res.Summarize()
 	res.Memory = results.Memory{StateBytes: tr.StateBytes().Total(), PeakRSSBytes: peakRSS()}
 	if stopped != nil {
 		// The tables are part-way through an epoch: not a state to export.
@@ -157,16 +143,6 @@ func resumedEpochs(note []byte, done int, into *[]results.Epoch) error {
 		}
 	}
 	return nil
-}
-
-// metricsOf turns recorded metrics back into an evaluation, in
-// eval.Metrics' order.
-func metricsOf(recorded map[eval.Metric]float64) eval.Metrics {
-	m := eval.Metrics{Ks: eval.DefaultKs}
-	for _, name := range m.Names() {
-		m.Values = append(m.Values, recorded[name])
-	}
-	return m
 }
 
 // progressLine is the per-epoch line on stderr.

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/xml"
 	"io"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -28,8 +29,7 @@ func fakeRun(dataset string, s model.Strategy, seed uint64) *Run {
 				Batch: 256, Temperature: 1, Epochs: 4},
 			EvalEvery: 2, Preset: "quick", Source: "a test",
 		},
-		Env:   Env{Commit: "0123456789abcdef", Go: "go1.26", GOOS: "linux", GOARCH: "amd64", CPU: "test", Kernels: "unrolled", Workers: 2},
-		Final: map[eval.Metric]float64{}, Best: map[eval.Metric]Best{},
+		Env: Env{Commit: "0123456789abcdef", Go: "go1.26", GOOS: "linux", GOARCH: "amd64", CPU: "test", Kernels: "unrolled", Workers: 2},
 	}
 	names := eval.Metrics{Ks: eval.DefaultKs}.Names()
 	for e := range 4 {
@@ -38,19 +38,37 @@ func fakeRun(dataset string, s model.Strategy, seed uint64) *Run {
 			ep.EvalSeconds = 0.1 + src.Float64()
 			ep.Metrics = map[eval.Metric]float64{}
 			for _, m := range names {
-				v := src.Float64() / 3
-				ep.Metrics[m] = v
-				r.Final[m] = v
-				if b, ok := r.Best[m]; !ok || v > b.Value {
-					r.Best[m] = Best{Value: v, Epoch: e}
-				}
+				ep.Metrics[m] = src.Float64() / 3
 			}
-			r.FinalEpoch = e
 		}
 		r.Epochs = append(r.Epochs, ep)
 	}
+	r.Summarize()
 	r.Memory = Memory{StateBytes: 12345, PeakRSSBytes: 678910}
 	return r
+}
+
+// TestSummarize: final is the last evaluation, best the maximum with the
+// first epoch reaching it (ties keep the first), unevaluated epochs skipped.
+func TestSummarize(t *testing.T) {
+	m := func(p, r, f, n float64) map[eval.Metric]float64 {
+		return map[eval.Metric]float64{eval.At("precision", 20): p, eval.RecallAt20: r, eval.At("f1", 20): f, eval.NDCGAt20: n}
+	}
+	run := &Run{Epochs: []Epoch{{Epoch: 0, Metrics: m(0.1, 0.2, 0.1, 0.3)}, {Epoch: 1, Metrics: m(0.3, 0.2, 0.2, 0.1)},
+		{Epoch: 2, Metrics: m(0.2, 0.25, 0.2, 0.2)}, {Epoch: 3}}}
+	run.Summarize()
+	if run.FinalEpoch != 2 || run.Final[eval.At("precision", 20)] != 0.2 || len(run.Final) != 4 {
+		t.Fatalf("final %v at %d", run.Final, run.FinalEpoch)
+	}
+	want := map[eval.Metric]Best{eval.At("precision", 20): {0.3, 1}, eval.RecallAt20: {0.25, 2}, eval.At("f1", 20): {0.2, 1}, eval.NDCGAt20: {0.3, 0}}
+	if !maps.Equal(run.Best, want) {
+		t.Errorf("best %v, want %v", run.Best, want)
+	}
+	empty := &Run{Epochs: []Epoch{{Epoch: 0}}}
+	empty.Summarize()
+	if len(empty.Final) != 0 || empty.FinalEpoch != 0 {
+		t.Errorf("no evaluation: %+v", empty)
+	}
 }
 
 func record(t *testing.T, write func(io.Writer, []*Run) error, runs ...*Run) *Record {

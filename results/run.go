@@ -64,7 +64,7 @@ type Epoch struct {
 }
 
 // Best is a metric's best value over the evaluated epochs and the first
-// epoch reaching it.
+// epoch reaching it (see Summarize).
 type Best struct {
 	Value float64 `json:"value"`
 	Epoch int     `json:"epoch"`
@@ -85,6 +85,25 @@ type Env struct {
 	CPU     string `json:"cpu"`
 	Kernels string `json:"kernels"` // f32 implementation: unrolled or simd
 	Workers int    `json:"workers"`
+}
+
+// Summarize derives FinalEpoch, Final and Best from the evaluated epochs:
+// final is the last evaluation (no selection); best-on-test is each
+// metric's maximum, with the first epoch reaching it.
+func (r *Run) Summarize() {
+	r.FinalEpoch, r.Final, r.Best = 0, map[eval.Metric]float64{}, map[eval.Metric]Best{}
+	for _, e := range r.Epochs {
+		if e.Metrics == nil {
+			continue
+		}
+		r.FinalEpoch = e.Epoch
+		for m, v := range e.Metrics {
+			r.Final[m] = v
+			if b, ok := r.Best[m]; !ok || v > b.Value {
+				r.Best[m] = Best{Value: v, Epoch: e.Epoch}
+			}
+		}
+	}
 }
 
 // Strategy is the run's strategy.

@@ -295,25 +295,6 @@ func TestAuthorsProtocol(t *testing.T) {
 	}
 }
 
-func TestRun(t *testing.T) {
-	var r Run
-	m := func(v ...float64) Metrics { return Metrics{Ks: []int{20}, Values: v} }
-	r.Add(0, m(0.1, 0.2, 0.1, 0.3))
-	r.Add(1, m(0.3, 0.2, 0.2, 0.1))
-	r.Add(2, m(0.2, 0.25, 0.2, 0.2))
-	final, epoch, ok := r.Final()
-	if !ok || epoch != 2 || final.Values[0] != 0.2 {
-		t.Fatalf("final %v at %d", final, epoch)
-	}
-	want := []Best{{0.3, 1}, {0.25, 2}, {0.2, 1}, {0.3, 0}}
-	if !slices.Equal(r.Best, want) {
-		t.Errorf("best %v, want %v (ties keep the first epoch)", r.Best, want)
-	}
-	if r.Names()[1] != "recall_at_20" {
-		t.Errorf("names %v", r.Names())
-	}
-}
-
 func TestRejectsBadTables(t *testing.T) {
 	d := &data.Dataset{Users: 1, Items: 2, Train: csr(nil), Test: csr([]int32{1})}
 	e, _ := New(d, nil, 1)
