@@ -14,11 +14,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := newFlags("bench", "", stderr)
 	var df dataFlags
 	df.register(fs)
-	var names []string
-	for _, r := range data.Registry() {
-		names = append(names, r.Name)
-	}
-	datasets := fs.String("datasets", strings.Join(names, ","), "comma-separated datasets, as train's -dataset takes them; missing registered ones are listed and skipped")
+	datasets := fs.String("datasets", strings.Join(data.Names(), ","), "comma-separated datasets: registered names or "+data.SpecForms+"; missing registered ones are listed and skipped")
 	preset := bench.PresetQuick
 	fs.TextVar(&preset, "preset", bench.PresetQuick, "paper (the authors' hyper-parameters and epochs: hours) or quick (a smoke test: minutes)")
 	out := fs.String("out", "", "results directory to (re)write (default results/PRESET, the repository's own, whose summary README.md carries)")

@@ -47,7 +47,7 @@ type trainOptions struct {
 func newTrainFlags(stderr io.Writer, o *trainOptions, c *model.Config) *flag.FlagSet {
 	fs := newFlags("train", "", stderr)
 	o.data.register(fs)
-	fs.StringVar(&o.dataset, "dataset", "synthetic", "registered name, synthetic[:...], movielens:FILE, lightgcn:DIR or csv:DIR")
+	fs.StringVar(&o.dataset, "dataset", "synthetic", "a registered name or "+data.SpecForms)
 	fs.TextVar(&o.preset, "preset", bench.PresetPaper, "hyper-parameters: paper (the authors') or quick (fewer epochs, dim capped at 64 on the LightGCN sets); the flags below override them")
 	fs.IntVar(&o.evalEvery, "eval-every", 1, "evaluate every K epochs (and always after the last)")
 	fs.StringVar(&o.out, "out", "", "write the run's record (Go benchmark format) to this file")
@@ -89,20 +89,17 @@ func parseTrain(args []string, stderr io.Writer) (trainOptions, data.Spec, bench
 	if err := second.Parse(args); err != nil {
 		return o, spec, h, err
 	}
-	var inapplicable error
-	second.Visit(func(f *flag.Flag) {
-		if h.Config.Strategy == model.TwoBP && (f.Name == "beta" || f.Name == "aggregation") && inapplicable == nil {
-			inapplicable = badFlag(f.Name, fmt.Errorf("does not apply to -strategy twobp, which has no moving aggregation"))
+	given := map[string]bool{}
+	second.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for _, name := range []string{"beta", "aggregation"} {
+		if given[name] && h.Config.Strategy == model.TwoBP {
+			return o, spec, h, badFlag(name, fmt.Errorf("does not apply to -strategy twobp, which has no moving aggregation"))
 		}
-	})
-	if inapplicable != nil {
-		return o, spec, h, inapplicable
 	}
 	var set []string
+	preset.Strategy = h.Config.Strategy // the strategy is not a preset's
 	for _, d := range model.Differences(preset, h.Config) {
-		if d.Name != "strategy" {
-			set = append(set, d.Name)
-		}
+		set = append(set, d.Name)
 	}
 	if len(set) > 0 {
 		h.Source += "; " + strings.Join(set, ", ") + " set by flags"

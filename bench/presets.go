@@ -2,6 +2,9 @@ package bench
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 
 	"onebp/data"
 	"onebp/model"
@@ -26,13 +29,20 @@ var Presets = []Preset{PresetPaper, PresetQuick}
 
 // UnmarshalText reads a preset's name.
 func (p *Preset) UnmarshalText(b []byte) error {
-	for _, q := range Presets {
-		if string(q) == string(b) {
-			*p = q
-			return nil
-		}
+	q := Preset(b)
+	if !slices.Contains(Presets, q) {
+		return unknownPreset(q)
 	}
-	return &model.FieldError{Field: "preset", Value: fmt.Sprintf("%q", b), Want: fmt.Sprintf("%s or %s", PresetPaper, PresetQuick)}
+	*p = q
+	return nil
+}
+
+func unknownPreset(p Preset) error {
+	var names []string
+	for _, q := range Presets {
+		names = append(names, string(q))
+	}
+	return &model.FieldError{Field: "preset", Value: strconv.Quote(string(p)), Want: strings.Join(names, " or ")}
 }
 
 // MarshalText writes a preset's name.
@@ -101,7 +111,7 @@ func PresetFor(spec data.Spec, preset Preset) (Hyper, error) {
 			source += fmt.Sprintf(", dim %d instead of %d", row.quickDim, row.dim)
 		}
 	default:
-		return Hyper{}, (&preset).UnmarshalText([]byte(preset))
+		return Hyper{}, unknownPreset(preset)
 	}
 	return Hyper{Config: cfg, EvalEvery: 1, Source: source}, nil
 }

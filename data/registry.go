@@ -147,6 +147,15 @@ func Registry() []Registered {
 	}
 }
 
+// Names lists the registered datasets' names in Registry's order.
+func Names() []string {
+	var names []string
+	for _, r := range Registry() {
+		names = append(names, r.Name)
+	}
+	return names
+}
+
 // Lookup returns the registered dataset called name.
 func Lookup(name string) (Registered, bool) {
 	for _, r := range Registry() {

@@ -17,6 +17,10 @@ const (
 	KindCSV                        // csv:DIR, train.csv and test.csv
 )
 
+// SpecForms describes, for messages and usage lines, the specifications
+// other than a registered name.
+const SpecForms = "synthetic[:users=U,items=I,interactions=N,seed=S], movielens:FILE, lightgcn:DIR or csv:DIR"
+
 var specPrefixes = map[SpecKind]string{KindMovieLens: "movielens:", KindLightGCN: "lightgcn:", KindCSV: "csv:"}
 
 // A Spec is a parsed dataset specification, the one language every command
@@ -48,12 +52,7 @@ func ParseSpec(s string) (Spec, error) {
 			return Spec{Kind: kind, Path: path}, nil
 		}
 	}
-	var names []string
-	for _, r := range Registry() {
-		names = append(names, r.Name)
-	}
-	return Spec{}, fmt.Errorf("unknown dataset %q: want one of %s, synthetic[:users=U,items=I,interactions=N,seed=S], movielens:FILE, lightgcn:DIR or csv:DIR",
-		s, strings.Join(names, ", "))
+	return Spec{}, fmt.Errorf("unknown dataset %q: want one of %s, %s", s, strings.Join(Names(), ", "), SpecForms)
 }
 
 // String is the specification as ParseSpec reads it; it is also the name
@@ -76,7 +75,10 @@ func (s Spec) Load(dir string, splitSeed uint64) (*Dataset, error) {
 	name := s.String()
 	switch s.Kind {
 	case KindRegistered:
-		reg, _ := Lookup(s.Name)
+		reg, ok := Lookup(s.Name)
+		if !ok {
+			return nil, fmt.Errorf("unknown dataset %q: want one of %s", s.Name, strings.Join(Names(), ", "))
+		}
 		return loadRegistered(dir, reg, splitSeed)
 	case KindSynthetic:
 		return s.Synthetic.Generate()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -187,8 +188,8 @@ type Field struct {
 	Value string // exact: floats in the shortest form that reads back the same
 }
 
-// Fields lists the recorded hyper-parameters in Config's order, derived
-// from its definition, so a new field appears in every record, report and
+// Fields lists the recorded fields in Config's order, derived from its
+// definition, so a new field appears in every record, report and
 // comparison without further edits.
 func (c Config) Fields() []Field {
 	v := reflect.ValueOf(c)
@@ -201,6 +202,13 @@ func (c Config) Fields() []Field {
 		out = append(out, Field{Name: name, Value: formatValue(v.Field(i))})
 	}
 	return out
+}
+
+// Hyperparameters is Fields without the strategy: what a OneBP and a TwoBP
+// run of one comparison share, and what records and reports list beside
+// the strategy they name.
+func (c Config) Hyperparameters() []Field {
+	return slices.DeleteFunc(c.Fields(), func(f Field) bool { return f.Name == "strategy" })
 }
 
 func formatValue(v reflect.Value) string {

@@ -70,6 +70,9 @@ func TestConfigFields(t *testing.T) {
 	if !slices.Equal(names, want) {
 		t.Errorf("fields %v, want %v", names, want)
 	}
+	if h := c.Hyperparameters(); len(h) != len(want)-1 || h[0].Name != "seed" {
+		t.Errorf("hyper-parameters %v: want Fields without the strategy", h)
+	}
 	if f := c.Fields()[3]; f.Value != "0.30000000000000004" {
 		t.Errorf("lr written as %q: not exact", f.Value)
 	}

@@ -18,8 +18,8 @@ import (
 // is a change in behaviour, not noise.
 
 // configLines are a run's configuration in the order written: where it
-// ran, the data, then the hyper-parameters from model.Config.Fields (all
-// but the strategy, which the benchmark name carries).
+// ran, the data, then model.Config.Hyperparameters (the strategy is in the
+// benchmark name).
 func configLines(r *Run) [][2]string {
 	c := r.Config
 	lines := [][2]string{
@@ -28,10 +28,8 @@ func configLines(r *Run) [][2]string {
 		{"dataset", r.Dataset}, {"dataset-sha256", r.DatasetFingerprint}, {"split", r.Split},
 		{"preset", c.Preset}, {"hyperparameters-from", c.Source},
 	}
-	for _, f := range c.Fields() {
-		if f.Name != "strategy" {
-			lines = append(lines, [2]string{f.Name, f.Value})
-		}
+	for _, f := range c.Hyperparameters() {
+		lines = append(lines, [2]string{f.Name, f.Value})
 	}
 	return append(lines, [2]string{"eval-every", strconv.Itoa(c.EvalEvery)})
 }
@@ -69,12 +67,12 @@ func WriteQuality(w io.Writer, runs []*Run) error {
 		writeConfig(bw, r)
 		line := benchName("Quality", r) + "/protocol=final 1"
 		for _, name := range r.MetricNames() {
-			line += " " + exact(r.Final[name]) + " " + string(name)
+			line += " " + Exact(r.Final[name]) + " " + string(name)
 		}
 		fmt.Fprintf(bw, "%s %d epoch\n", line, r.FinalEpoch)
 		line = benchName("Quality", r) + "/protocol=best 1"
 		for _, name := range r.MetricNames() {
-			line += " " + exact(r.Best[name].Value) + " " + string(name)
+			line += " " + Exact(r.Best[name].Value) + " " + string(name)
 		}
 		for _, name := range r.MetricNames() {
 			line += fmt.Sprintf(" %d epoch_of_%s", r.Best[name].Epoch, name)
@@ -105,8 +103,9 @@ func WriteTiming(w io.Writer, runs []*Run) error {
 	return bw.Flush()
 }
 
-// exact formats a float64 so that it parses back to the same bits.
-func exact(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+// Exact formats a float64 so that it parses back to the same bits, as
+// records write quality metrics.
+func Exact(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
 // A Record is a parsed benchmark-format file (or several).
 type Record struct {

@@ -190,7 +190,7 @@ func every(n int) string {
 // SummaryRows are one line per dataset: the headline numbers of OneBP and
 // TwoBP side by side.
 func SummaryRows(runs []*Run) (header []string, rows [][]string) {
-	header = []string{"dataset", "setup", "recall_at_20 OneBP / TwoBP", "ndcg_at_20 OneBP / TwoBP", "epoch time OneBP / TwoBP", "state memory OneBP / TwoBP"}
+	header = []string{"dataset", "setup", string(eval.RecallAt20) + " OneBP / TwoBP", string(eval.NDCGAt20) + " OneBP / TwoBP", "epoch time OneBP / TwoBP", "state memory OneBP / TwoBP"}
 	names, groups := byDataset(runs)
 	for _, name := range names {
 		one, two := pair(groups[name])
@@ -216,14 +216,12 @@ func finalPair(one, two *Run, m eval.Metric) string {
 	return fmt.Sprintf("%s / %s (%s)", F4(one.Final[m]), F4(two.Final[m]), relative(one.Final[m], two.Final[m]))
 }
 
-// Hyperparameters is a configuration in one line, "name value" in
-// model.Config.Fields' order, strategy left out (tables show it).
+// Hyperparameters is a configuration's hyper-parameters in one line,
+// "name value" in model.Config.Hyperparameters' order.
 func Hyperparameters(c model.Config) string {
 	var parts []string
-	for _, f := range c.Fields() {
-		if f.Name != "strategy" {
-			parts = append(parts, f.Name+" "+f.Value)
-		}
+	for _, f := range c.Hyperparameters() {
+		parts = append(parts, f.Name+" "+f.Value)
 	}
 	return strings.Join(parts, ", ")
 }
