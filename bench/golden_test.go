@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -15,6 +14,7 @@ import (
 	"onebp/internal/datatest"
 	"onebp/model"
 	"onebp/model/eval"
+	"onebp/results"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -33,8 +33,8 @@ func trainingTrace(t *testing.T, d *data.Dataset, cfg model.Config) string {
 			t.Fatal(err)
 		}
 		for _, e := range r.Epochs {
-			fmt.Fprintf(&b, "%v epoch %d loss %s %s %s %s %s\n", s, e.Epoch, exact(e.Loss),
-				eval.RecallAt20, exact(e.Metrics[eval.RecallAt20]), eval.NDCGAt20, exact(e.Metrics[eval.NDCGAt20]))
+			fmt.Fprintf(&b, "%v epoch %d loss %s %s %s %s %s\n", s, e.Epoch, results.Exact(e.Loss),
+				eval.RecallAt20, results.Exact(e.Metrics[eval.RecallAt20]), eval.NDCGAt20, results.Exact(e.Metrics[eval.NDCGAt20]))
 		}
 		hash := sha256.New()
 		binary.Write(hash, binary.LittleEndian, r.UserTable.Data)
@@ -43,9 +43,6 @@ func trainingTrace(t *testing.T, d *data.Dataset, cfg model.Config) string {
 	}
 	return b.String()
 }
-
-// exact formats a float64 so that it parses back to the same bits.
-func exact(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
 // checkGolden compares got with the golden file, or rewrites it under
 // -update.

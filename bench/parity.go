@@ -33,7 +33,7 @@ type referenceRun struct {
 	bestRecall             float64
 	bestRecallEpoch        int
 	bestNDCG               float64
-	curve                  map[int]float64 // recall_at_20 at some epochs
+	curve                  map[int]float64 // eval.RecallAt20 at some epochs
 	epochSeconds           float64
 }
 
@@ -189,7 +189,7 @@ so the figures can only agree within seed noise; the tolerance is %.2f.
 		return err
 	}
 
-	fmt.Fprint(bw, "\n## The shape of the curves (recall_at_20)\n\n")
+	fmt.Fprintf(bw, "\n## The shape of the curves (%s)\n\n", eval.RecallAt20)
 	crow := [][]string{}
 	for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
 		r := runs[s][0]

@@ -18,7 +18,8 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files")
 
 // loadOrSkip loads a registered dataset from ONEBP_DATA, skipping when it
-// is not there.
+// is not there. It is internal/datatest.LoadOrSkip, which package data's own
+// tests cannot import (datatest imports data).
 func loadOrSkip(t testing.TB, name string) *Dataset {
 	dir := os.Getenv("ONEBP_DATA")
 	if dir == "" {

@@ -132,14 +132,14 @@ func Diff(w io.Writer, oldRec, newRec *Record) (changed bool, err error) {
 				oneSided = append(oneSided, sub)
 			}
 		case exactUnit(c.unit) && inOld && inNew && o != n:
-			quality = append(quality, []string{c.name, c.unit, exact(o), exact(n), fmt.Sprintf("%+.6g", n-o)})
+			quality = append(quality, []string{c.name, c.unit, Exact(o), Exact(n), fmt.Sprintf("%+.6g", n-o)})
 		case exactUnit(c.unit) && inOld != inNew:
 			os, ns := "-", "-"
 			if inOld {
-				os = exact(o)
+				os = Exact(o)
 			}
 			if inNew {
-				ns = exact(n)
+				ns = Exact(n)
 			}
 			quality = append(quality, []string{c.name, c.unit, os, ns, "only on one side"})
 		case !exactUnit(c.unit) && inOld && inNew:

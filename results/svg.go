@@ -144,8 +144,9 @@ func tickLabel(v float64) string { return strings.TrimSuffix(fmt.Sprintf("%.4g",
 // CurvePlots are a dataset's learning curves: recall at 20 against the
 // epoch and against cumulative training seconds, one line per run.
 func CurvePlots(dataset string, runs []*Run) []Plot {
-	byEpoch := Plot{Title: dataset + ": recall_at_20 by epoch", XLabel: "epoch", YLabel: "recall_at_20"}
-	bySeconds := Plot{Title: dataset + ": recall_at_20 by training time", XLabel: "training seconds (excluding evaluation)", YLabel: "recall_at_20"}
+	m := string(eval.RecallAt20)
+	byEpoch := Plot{Title: dataset + ": " + m + " by epoch", XLabel: "epoch", YLabel: m}
+	bySeconds := Plot{Title: dataset + ": " + m + " by training time", XLabel: "training seconds (excluding evaluation)", YLabel: m}
 	for _, r := range runs {
 		se := Series{Label: StrategyLabel(r.Strategy()), Color: StrategyColor(r.Strategy())}
 		ss := se
