@@ -68,16 +68,16 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 			fmt.Fprintf(opts.Log, "== %s %v: %s preset, dim %d, %d epochs\n", name, s, opts.Preset, cfg.Dim, cfg.Epochs)
 			r, err := Run(ctx, RunSpec{Data: d, Config: cfg, Preset: opts.Preset, Source: h.Source,
 				EvalEvery: h.EvalEvery, Progress: opts.Progress})
-			if err != nil && ctx.Err() != nil && len(runs) > 0 {
-				// Keep what finished: the interrupted run is left out.
-				if _, serr := results.Save(opts.Out, runs); serr != nil {
-					return errors.Join(err, serr)
-				}
-				fmt.Fprintf(opts.Log, "interrupted during %s %v: the %d finished runs are saved in %s; run the same command again for the rest\n", name, s, len(runs), opts.Out)
-				return fmt.Errorf("%s %v: %w", name, s, err)
-			}
 			if err != nil {
-				return fmt.Errorf("%s %v: %w", name, s, err)
+				err = fmt.Errorf("%s %v: %w", name, s, err)
+				if ctx.Err() != nil && len(runs) > 0 {
+					// Keep what finished: the interrupted run is left out.
+					if _, serr := results.Save(opts.Out, runs); serr != nil {
+						return errors.Join(err, serr)
+					}
+					fmt.Fprintf(opts.Log, "interrupted during %s %v: the %d finished runs are saved in %s; run the same command again for the rest\n", name, s, len(runs), opts.Out)
+				}
+				return err
 			}
 			runs = append(runs, r)
 		}
