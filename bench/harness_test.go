@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -89,5 +90,26 @@ func TestPresets(t *testing.T) {
 	}
 	if _, err := PresetFor(reg("ml-100k"), "slow"); err == nil || err.Error() != `preset "slow": want paper or quick` {
 		t.Errorf("unknown preset: %v", err)
+	}
+}
+
+// TestEpochNote: the note grown one epoch at a time is what json.Marshal
+// writes for the whole slice.
+func TestEpochNote(t *testing.T) {
+	r := smallRun(t, model.OneBP, 1)
+	var n epochNote
+	for _, e := range r.Epochs {
+		if err := n.add(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, _ := json.Marshal(r.Epochs)
+	if string(n) != string(want) {
+		t.Errorf("note\n%s\nwant\n%s", n, want)
+	}
+	empty := epochNote("[]")
+	empty.add(r.Epochs[0])
+	if want, _ := json.Marshal(r.Epochs[:1]); string(empty) != string(want) {
+		t.Errorf("from an empty array: %s", empty)
 	}
 }

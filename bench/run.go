@@ -46,11 +46,13 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 	}
 	defer tr.Close()
 	var earlier []results.Epoch
+	var note epochNote
 	if spec.Resume != "" {
-		note, err := tr.LoadCheckpoint(spec.Resume)
+		raw, err := tr.LoadCheckpoint(spec.Resume)
 		if err != nil {
 			return nil, err
 		}
+		note = epochNote(raw)
 		if err := resumedEpochs(note, tr.EpochsDone(), &earlier); err != nil {
 			return nil, fmt.Errorf("checkpoint %s: %w", spec.Resume, err)
 		}
@@ -100,11 +102,10 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 		}
 		res.Epochs = append(res.Epochs, rec)
 		if spec.Checkpoint != "" {
-			note, err := json.Marshal(res.Epochs)
-			if err != nil {
+			if err := note.add(rec); err != nil {
 				return nil, err
 			}
-			if err := tr.SaveCheckpoint(spec.Checkpoint, note); err != nil {
+			if err := tr.SaveCheckpoint(spec.Checkpoint, json.RawMessage(note)); err != nil {
 				return nil, err
 			}
 		}
@@ -123,6 +124,25 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 	}
 	res.UserTable, res.ItemTable = tr.Users, tr.Items
 	return res, nil
+}
+
+// epochNote is the epochs of a run as the JSON array json.Marshal writes
+// for a []results.Epoch, grown one element at a time so that checkpointing
+// after every epoch does not marshal the whole history again.
+type epochNote []byte
+
+func (n *epochNote) add(e results.Epoch) error {
+	b, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	if len(*n) <= len("[]") {
+		*n = append((*n)[:0], '[')
+	} else {
+		(*n)[len(*n)-1] = ','
+	}
+	*n = append(append(*n, b...), ']')
+	return nil
 }
 
 // resumedEpochs reads the epochs a checkpoint's note records, which must be
