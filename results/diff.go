@@ -9,16 +9,45 @@ import (
 	"strings"
 )
 
-type cell struct{ name, unit string }
+// A result's identity in a diff: its name and, for a name that occurs
+// several times in a record (several seeds of one benchmark), which
+// occurrence. The k-th occurrences on both sides are compared.
+type resultKey struct {
+	name string
+	rep  int
+}
 
-// cells indexes a record's values by benchmark name and unit, keeping the
-// order of first appearance.
+func (k resultKey) String() string {
+	if k.rep == 0 {
+		return k.name
+	}
+	return fmt.Sprintf("%s #%d", k.name, k.rep+1)
+}
+
+// keys returns each result's key, in order.
+func (r *Record) keys() []resultKey {
+	seen := map[string]int{}
+	keys := make([]resultKey, len(r.Results))
+	for i, res := range r.Results {
+		keys[i] = resultKey{res.Name, seen[res.Name]}
+		seen[res.Name]++
+	}
+	return keys
+}
+
+type cell struct {
+	resultKey
+	unit string
+}
+
+// cells indexes a record's values by result and unit, keeping the order
+// of first appearance.
 func (r *Record) cells() (map[cell]float64, []cell) {
 	m := map[cell]float64{}
 	var order []cell
-	for _, res := range r.Results {
-		for _, v := range res.Values {
-			c := cell{res.Name, v.Unit}
+	for i, k := range r.keys() {
+		for _, v := range r.Results[i].Values {
+			c := cell{k, v.Unit}
 			if _, dup := m[c]; !dup {
 				order = append(order, c)
 			}
@@ -56,28 +85,30 @@ func runOf(name string) string {
 // values (other than the environment's) that differ between the results of
 // the same benchmark on both sides.
 func configDifferences(oldRec, newRec *Record) []string {
-	newConfig := map[string]map[string]string{}
-	for _, r := range newRec.Results {
-		newConfig[r.Name] = r.Config
+	newConfig := map[resultKey]map[string]string{}
+	for i, k := range newRec.keys() {
+		newConfig[k] = newRec.Results[i].Config
 	}
 	seen := map[string]bool{}
 	var out []string
-	for _, r := range oldRec.Results {
-		cur, ok := newConfig[r.Name]
+	for i, k := range oldRec.keys() {
+		old := oldRec.Results[i].Config
+		cur, ok := newConfig[k]
 		if !ok {
 			continue
 		}
-		keys := slices.Sorted(maps.Keys(r.Config))
-		for k := range cur {
-			if _, ok := r.Config[k]; !ok {
-				keys = append(keys, k)
+		keys := slices.Sorted(maps.Keys(old))
+		for key := range cur {
+			if _, ok := old[key]; !ok {
+				keys = append(keys, key)
 			}
 		}
-		for _, k := range keys {
-			if environmentKeys[k] || r.Config[k] == cur[k] {
+		run := resultKey{runOf(k.name), k.rep}
+		for _, key := range keys {
+			if environmentKeys[key] || old[key] == cur[key] {
 				continue
 			}
-			line := fmt.Sprintf("%s: %s %q -> %q", runOf(r.Name), k, r.Config[k], cur[k])
+			line := fmt.Sprintf("%v: %s %q -> %q", run, key, old[key], cur[key])
 			if !seen[line] {
 				seen[line] = true
 				out = append(out, line)
@@ -132,7 +163,7 @@ func Diff(w io.Writer, oldRec, newRec *Record) (changed bool, err error) {
 				oneSided = append(oneSided, sub)
 			}
 		case exactUnit(c.unit) && inOld && inNew && o != n:
-			quality = append(quality, []string{c.name, c.unit, Exact(o), Exact(n), fmt.Sprintf("%+.6g", n-o)})
+			quality = append(quality, []string{c.resultKey.String(), c.unit, Exact(o), Exact(n), fmt.Sprintf("%+.6g", n-o)})
 		case exactUnit(c.unit) && inOld != inNew:
 			os, ns := "-", "-"
 			if inOld {
@@ -141,13 +172,13 @@ func Diff(w io.Writer, oldRec, newRec *Record) (changed bool, err error) {
 			if inNew {
 				ns = Exact(n)
 			}
-			quality = append(quality, []string{c.name, c.unit, os, ns, "only on one side"})
+			quality = append(quality, []string{c.resultKey.String(), c.unit, os, ns, "only on one side"})
 		case !exactUnit(c.unit) && inOld && inNew:
 			ratio := "-"
 			if o != 0 {
 				ratio = strconv.FormatFloat(n/o, 'f', 3, 64) + "x"
 			}
-			timing = append(timing, []string{c.name, c.unit, fmt.Sprintf("%.4g", o), fmt.Sprintf("%.4g", n), ratio})
+			timing = append(timing, []string{c.resultKey.String(), c.unit, fmt.Sprintf("%.4g", o), fmt.Sprintf("%.4g", n), ratio})
 		}
 	}
 	for _, sub := range oneSided {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"maps"
 	"math"
@@ -163,6 +164,26 @@ func TestDiffConfigurations(t *testing.T) {
 	changed, _ = Diff(&out, record(t, WriteQuality, a, other), record(t, WriteQuality, a))
 	if got := out.String(); !changed || strings.Count(got, "other") != 1 || !strings.Contains(got, "only in old: Quality/dataset=other\n") {
 		t.Errorf("a dataset on one side: changed=%v\n%s", changed, got)
+	}
+}
+
+// TestDiffRepeatedNames: results sharing a name (several seeds of one
+// benchmark) are compared occurrence by occurrence, not last against last.
+func TestDiffRepeatedNames(t *testing.T) {
+	seeds := func(second float64) *Record {
+		rec, err := ParseRecord(strings.NewReader(fmt.Sprintf("Unit r assume=exact\nseed: 1\nBenchmarkQ/a 1 0.5 r\nseed: 2\nBenchmarkQ/a 1 %v r\n", second)), "x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rec
+	}
+	var out strings.Builder
+	if changed, _ := Diff(&out, seeds(0.25), seeds(0.25)); changed || strings.Contains(out.String(), "configuration") {
+		t.Errorf("the same seeds compared as different setups:\n%s", out.String())
+	}
+	out.Reset()
+	if changed, _ := Diff(&out, seeds(0.25), seeds(0.75)); !changed || !strings.Contains(out.String(), "Q/a #2") || strings.Contains(out.String(), "Q/a  ") {
+		t.Errorf("a change in the second seed:\n%s", out.String())
 	}
 }
 
