@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"onebp/data"
@@ -87,6 +88,10 @@ func TestPresets(t *testing.T) {
 	}
 	if h, _ := PresetFor(reg("gowalla"), PresetQuick); h.Source != "the authors' README (studentcej/OneBP); quick preset: 5 epochs, dim 64 instead of 1024" {
 		t.Errorf("gowalla quick source %q", h.Source)
+	}
+	h, _ := PresetFor(reg("ml-100k"), PresetPaper)
+	if h.SetEpochs(300); h.Config.Epochs != 300 || !strings.HasSuffix(h.Source, "2000 epochs as in the authors' example; epochs set to 300 for this run") {
+		t.Errorf("epochs overridden: %d, %q", h.Config.Epochs, h.Source)
 	}
 	if _, err := PresetFor(reg("ml-100k"), "slow"); err == nil || err.Error() != `preset "slow": want paper or quick` {
 		t.Errorf("unknown preset: %v", err)

@@ -72,11 +72,12 @@ func Parity(ctx context.Context, opts ParityOptions) error {
 	if err != nil {
 		return err
 	}
+	h.SetEpochs(opts.Epochs)
 	runs := map[model.Strategy][]*results.Run{}
 	for seed := 0; seed < opts.Seeds; seed++ {
 		for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
 			cfg := h.Config
-			cfg.Strategy, cfg.Epochs, cfg.Seed, cfg.Workers = s, opts.Epochs, h.Config.Seed+uint64(seed), opts.Workers
+			cfg.Strategy, cfg.Seed, cfg.Workers = s, h.Config.Seed+uint64(seed), opts.Workers
 			fmt.Fprintf(opts.Log, "== onebp-ml100k %v seed %d: %d epochs\n", s, cfg.Seed, cfg.Epochs)
 			r, err := Run(ctx, RunSpec{Data: d, Config: cfg, Preset: PresetPaper, Source: h.Source, EvalEvery: 1, Progress: opts.Progress})
 			if err != nil {

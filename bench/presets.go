@@ -55,6 +55,14 @@ type Hyper struct {
 	Source    string // where the values come from
 }
 
+// SetEpochs overrides the preset's epoch count, saying so in Source.
+func (h *Hyper) SetEpochs(n int) {
+	if n != h.Config.Epochs {
+		h.Config.Epochs = n
+		h.Source += fmt.Sprintf("; epochs set to %d for this run", n)
+	}
+}
+
 type hyperRow struct {
 	dim          int
 	lr, l2, beta float64

@@ -59,8 +59,7 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 			return err
 		}
 		if opts.Epochs > 0 {
-			h.Config.Epochs = opts.Epochs
-			h.Source += fmt.Sprintf("; epochs set to %d by -epochs", opts.Epochs)
+			h.SetEpochs(opts.Epochs)
 		}
 		for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
 			cfg := h.Config
