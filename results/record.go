@@ -118,7 +118,7 @@ type Result struct {
 	Name   string
 	N      int
 	Values []Value
-	Config map[string]string // the configuration lines in force, as benchfmt applies them
+	Config map[string]string // the configuration lines in force, as benchfmt applies them; shared, read-only
 }
 
 // Value is one measurement of a benchmark line.
@@ -134,16 +134,17 @@ func ParseRecord(r io.Reader, name string) (*Record, error) {
 	rec := &Record{Exact: map[string]bool{}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<16), 1<<24)
-	config := map[string]string{}
+	config, shared := map[string]string{}, false // shared: results hold config, so copy before a change
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
-		fields := strings.Fields(line)
-		if key, value, ok := strings.Cut(line, ":"); ok && key != "" && !strings.ContainsAny(key, " \t") &&
-			key[0] >= 'a' && key[0] <= 'z' && (value == "" || value[0] == ' ') {
-			config = maps.Clone(config)
-			config[key] = strings.TrimSpace(value)
+		if key, value, ok := configLine(line); ok {
+			if shared {
+				config, shared = maps.Clone(config), false
+			}
+			config[key] = value
 			continue
 		}
+		fields := strings.Fields(line)
 		switch {
 		case len(fields) >= 2 && fields[0] == "Unit":
 			if slices.Contains(fields[2:], "assume=exact") {
@@ -154,7 +155,7 @@ func ParseRecord(r io.Reader, name string) (*Record, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s:%d: %v", name, n, err)
 			}
-			res.Config = config
+			res.Config, shared = config, true
 			rec.Results = append(rec.Results, res)
 		}
 	}
@@ -162,6 +163,16 @@ func ParseRecord(r io.Reader, name string) (*Record, error) {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
 	return rec, nil
+}
+
+// configLine splits a configuration line, "key: value", whose key starts
+// with a lower-case letter and has no spaces (the benchmark format's rule).
+func configLine(line string) (key, value string, ok bool) {
+	key, value, ok = strings.Cut(line, ":")
+	if !ok || key == "" || key[0] < 'a' || key[0] > 'z' || strings.ContainsAny(key, " \t") || (value != "" && value[0] != ' ') {
+		return "", "", false
+	}
+	return key, strings.TrimSpace(value), true
 }
 
 func parseResult(fields []string) (Result, error) {
