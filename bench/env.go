@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
 	"runtime"
@@ -16,7 +17,27 @@ func currentEnv(workers int) results.Env {
 	return results.Env{
 		Commit: commit(), Go: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
 		CPU: cpuName(), Kernels: f32.Impl(), Workers: workers,
+		Cores: runtime.NumCPU(), MemoryBytes: totalMemory(),
 	}
+}
+
+// totalMemory is the machine's memory in bytes (MemTotal, Linux), else 0.
+func totalMemory() int64 {
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "MemTotal:"); ok {
+			var kb int64
+			if _, err := fmt.Sscanf(rest, "%d kB", &kb); err == nil {
+				return kb * 1024
+			}
+		}
+	}
+	return 0
 }
 
 // commit is the VCS revision the binary was built from, "+dirty" when the

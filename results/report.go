@@ -146,7 +146,7 @@ the test set and is optimistic. "OneBP vs TwoBP" is OneBP's relative change.
 		fmt.Fprintf(w, "%d users, %d items, split %s, dataset sha256 `%s`.  \n", ref.Users, ref.Items, ref.Split, ref.DatasetFingerprint[:16])
 		fmt.Fprintf(w, "Preset %s: %s (beta is OneBP's); evaluated %s. Hyper-parameters: %s.  \n",
 			orDash(c.Preset), Hyperparameters(c.Config), every(c.EvalEvery), c.Source)
-		fmt.Fprintf(w, "Ran at commit `%s` with %s kernels, %d workers, on %s.\n\n", ShortCommit(ref.Env.Commit), ref.Env.Kernels, ref.Env.Workers, ref.Env.CPU)
+		fmt.Fprintf(w, "Ran at commit `%s` with %s kernels, %d workers, on %s.\n\n", ShortCommit(ref.Env.Commit), ref.Env.Kernels, ref.Env.Workers, ref.Env.Machine())
 		h, rows := QualityRows(one, two)
 		if err := WriteTable(w, true, h, rows); err != nil {
 			return err

@@ -85,6 +85,24 @@ type Env struct {
 	CPU     string `json:"cpu"`
 	Kernels string `json:"kernels"` // f32 implementation: unrolled or simd
 	Workers int    `json:"workers"`
+	// Cores is the number of logical CPUs the process could use and
+	// MemoryBytes the machine's total memory (0 where the OS does not say).
+	Cores       int   `json:"cores,omitempty"`
+	MemoryBytes int64 `json:"memory_bytes,omitempty"`
+}
+
+// Machine describes the machine in one phrase: CPU, cores and memory as
+// far as they are known.
+func (e Env) Machine() string {
+	s := e.CPU
+	if e.Cores > 0 {
+		s += fmt.Sprintf(" (%d cores", e.Cores)
+		if e.MemoryBytes > 0 {
+			s += fmt.Sprintf(", %.1f GiB", float64(e.MemoryBytes)/(1<<30))
+		}
+		s += ")"
+	}
+	return s
 }
 
 // Summarize derives FinalEpoch, Final and Best from the evaluated epochs:
