@@ -233,11 +233,10 @@ func parityPlots(runs map[model.Strategy][]*results.Run) []results.Plot {
 	p := results.CurvePlots("onebp-ml100k", []*results.Run{runs[model.OneBP][0], runs[model.TwoBP][0]})[:1]
 	p[0].Title = "onebp-ml100k: ours (lines) and the reference (dots)"
 	for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
-		ref := results.Series{Label: results.StrategyLabel(s) + " reference", Color: results.StrategyColor(s), Markers: true}
+		ref := results.Series{Label: results.StrategyLabel(s) + " reference", Color: results.StrategyColor(s), Points: true}
 		for _, e := range sortedKeys(reference[s].curve) {
 			ref.X, ref.Y = append(ref.X, float64(e)), append(ref.Y, reference[s].curve[e])
 		}
-		ref.Dashed = true
 		p[0].Series = append(p[0].Series, ref)
 	}
 	return p

@@ -128,7 +128,7 @@ func TestRecordConfigLines(t *testing.T) {
 			keys = append(keys, k)
 		}
 	}
-	want := "commit go goos goarch cpu kernels workers dataset dataset-sha256 split preset hyperparameters-from " +
+	want := "commit go goos goarch cpu kernels workers cores memory dataset dataset-sha256 split preset hyperparameters-from " +
 		"seed dim lr l2 beta negatives batch temperature epochs optimizer aggregation eval-every"
 	if got := strings.Join(keys, " "); got != want {
 		t.Errorf("configuration keys\n got %s\nwant %s", got, want)
@@ -240,8 +240,17 @@ func TestSVGIsWellFormed(t *testing.T) {
 			lines++
 		}
 	}
-	if lines != 4 {
-		t.Errorf("%d curves, want 4 (two strategies, two panels)", lines)
+	if lines != 8 {
+		t.Errorf("%d curves, want 8 (two strategies, four panels)", lines)
+	}
+	// Published points are dots, never joined into a line.
+	b.Reset()
+	points := Series{Label: "reference", Color: "#000", X: []float64{1, 5, 9}, Y: []float64{0.1, 0.2, 0.25}, Points: true}
+	if err := WriteSVG(&b, []Plot{{Title: "t", Series: []Series{points}}}); err != nil {
+		t.Fatal(err)
+	}
+	if svg := b.String(); strings.Contains(svg, "<polyline") || strings.Count(svg, "<circle") != 4 {
+		t.Errorf("a points series must be 3 dots and a legend dot, no line:\n%s", svg)
 	}
 }
 

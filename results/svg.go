@@ -13,11 +13,13 @@ import (
 
 // A Series is one line of a plot.
 type Series struct {
-	Label   string
-	Color   string
-	X, Y    []float64
-	Dashed  bool
-	Markers bool // draw a dot at every point
+	Label  string
+	Color  string
+	X, Y   []float64
+	Dashed bool
+	// Points draws a dot at every point and no line: for a few published
+	// values, which a line would pass off as a measured curve.
+	Points bool
 }
 
 // A Plot is one panel: axes, title and lines.
@@ -47,33 +49,43 @@ func StrategyColor(s model.Strategy) string {
 	return "#1f77b4"
 }
 
-// WriteSVG draws the plots side by side as a standalone SVG document,
-// written with the standard library only.
+// panelsPerRow is how many panels WriteSVG puts side by side.
+const panelsPerRow = 2
+
+// WriteSVG draws the plots as a standalone SVG document, two panels to a
+// row, written with the standard library only.
 func WriteSVG(w io.Writer, plots []Plot) error {
 	bw := bufio.NewWriter(w)
-	width := panelW * len(plots)
+	cols := min(len(plots), panelsPerRow)
+	rows := (len(plots) + panelsPerRow - 1) / panelsPerRow
+	width, height := panelW*cols, panelH*rows+24
 	fmt.Fprintf(bw, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="11">`+"\n",
-		width, panelH+24, width, panelH+24)
-	fmt.Fprintf(bw, `<rect width="%d" height="%d" fill="white"/>`+"\n", width, panelH+24)
+		width, height, width, height)
+	fmt.Fprintf(bw, `<rect width="%d" height="%d" fill="white"/>`+"\n", width, height)
 	for k, p := range plots {
-		drawPanel(bw, p, float64(k*panelW))
+		drawPanel(bw, p, float64(k%panelsPerRow*panelW), float64(k/panelsPerRow*panelH))
 	}
 	// One legend for all panels: the series of the first.
-	x := 10.0
+	x, y := 10.0, panelH*rows+12
 	for _, s := range plots[0].Series {
 		dash := ""
 		if s.Dashed {
 			dash = ` stroke-dasharray="5,3"`
 		}
-		fmt.Fprintf(bw, `<line x1="%.0f" y1="%d" x2="%.0f" y2="%d" stroke="%s" stroke-width="2"%s/>`+"\n", x, panelH+12, x+22, panelH+12, s.Color, dash)
-		fmt.Fprintf(bw, `<text x="%.0f" y="%d">%s</text>`+"\n", x+27, panelH+16, html.EscapeString(s.Label))
+		if s.Points {
+			fmt.Fprintf(bw, `<circle cx="%.0f" cy="%d" r="3" fill="%s"/>`+"\n", x+11, y, s.Color)
+		} else {
+			fmt.Fprintf(bw, `<line x1="%.0f" y1="%d" x2="%.0f" y2="%d" stroke="%s" stroke-width="2"%s/>`+"\n", x, y, x+22, y, s.Color, dash)
+		}
+		fmt.Fprintf(bw, `<text x="%.0f" y="%d">%s</text>`+"\n", x+27, y+4, html.EscapeString(s.Label))
 		x += 40 + 6.5*float64(len(s.Label))
 	}
 	fmt.Fprintln(bw, "</svg>")
 	return bw.Flush()
 }
 
-func drawPanel(w io.Writer, p Plot, ox float64) {
+// drawPanel draws p with its top left corner at (ox, oy).
+func drawPanel(w io.Writer, p Plot, ox, oy float64) {
 	xmax, ymax := 0.0, 0.0
 	for _, s := range p.Series {
 		for i := range s.X {
@@ -84,8 +96,8 @@ func drawPanel(w io.Writer, p Plot, ox float64) {
 	xmax, ymax = xt[len(xt)-1], yt[len(yt)-1]
 	plotW, plotH := float64(panelW-padL-padR), float64(panelH-padT-padB)
 	px := func(x float64) float64 { return ox + padL + x/xmax*plotW }
-	py := func(y float64) float64 { return padT + plotH - y/ymax*plotH }
-	fmt.Fprintf(w, `<text x="%.1f" y="18" text-anchor="middle" font-size="13">%s</text>`+"\n", ox+padL+plotW/2, html.EscapeString(p.Title))
+	py := func(y float64) float64 { return oy + padT + plotH - y/ymax*plotH }
+	fmt.Fprintf(w, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="13">%s</text>`+"\n", ox+padL+plotW/2, oy+18, html.EscapeString(p.Title))
 	for _, t := range yt {
 		fmt.Fprintf(w, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#e5e5e5"/>`+"\n", px(0), py(t), px(xmax), py(t))
 		fmt.Fprintf(w, `<text x="%.1f" y="%.1f" text-anchor="end">%s</text>`+"\n", px(0)-4, py(t)+4, tickLabel(t))
@@ -94,10 +106,10 @@ func drawPanel(w io.Writer, p Plot, ox float64) {
 		fmt.Fprintf(w, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#e5e5e5"/>`+"\n", px(t), py(0), px(t), py(ymax))
 		fmt.Fprintf(w, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`+"\n", px(t), py(0)+15, tickLabel(t))
 	}
-	fmt.Fprintf(w, `<rect x="%.1f" y="%d" width="%.1f" height="%.1f" fill="none" stroke="#555"/>`+"\n", px(0), padT, plotW, plotH)
-	fmt.Fprintf(w, `<text x="%.1f" y="%d" text-anchor="middle">%s</text>`+"\n", ox+padL+plotW/2, panelH-8, html.EscapeString(p.XLabel))
+	fmt.Fprintf(w, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="none" stroke="#555"/>`+"\n", px(0), oy+padT, plotW, plotH)
+	fmt.Fprintf(w, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`+"\n", ox+padL+plotW/2, oy+panelH-8, html.EscapeString(p.XLabel))
 	fmt.Fprintf(w, `<text x="%.1f" y="%.1f" text-anchor="middle" transform="rotate(-90 %.1f %.1f)">%s</text>`+"\n",
-		ox+14, padT+plotH/2, ox+14, padT+plotH/2, html.EscapeString(p.YLabel))
+		ox+14, oy+padT+plotH/2, ox+14, oy+padT+plotH/2, html.EscapeString(p.YLabel))
 	for _, s := range p.Series {
 		var pts []string
 		for i := range s.X {
@@ -107,10 +119,10 @@ func drawPanel(w io.Writer, p Plot, ox float64) {
 		if s.Dashed {
 			dash = ` stroke-dasharray="5,3"`
 		}
-		if len(pts) > 1 {
+		if len(pts) > 1 && !s.Points {
 			fmt.Fprintf(w, `<polyline fill="none" stroke="%s" stroke-width="1.6"%s points="%s"/>`+"\n", s.Color, dash, strings.Join(pts, " "))
 		}
-		if s.Markers || len(pts) == 1 {
+		if s.Points || len(pts) == 1 {
 			for i := range s.X {
 				fmt.Fprintf(w, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>`+"\n", px(s.X[i]), py(s.Y[i]), s.Color)
 			}
@@ -141,25 +153,36 @@ func ticks(max float64) []float64 {
 
 func tickLabel(v float64) string { return strings.TrimSuffix(fmt.Sprintf("%.4g", v), ".0") }
 
-// CurvePlots are a dataset's learning curves: recall at 20 against the
-// epoch and against cumulative training seconds, one line per run.
+// CurvePlots are a dataset's learning curves, one line per run: recall at
+// 20 against the epoch and against cumulative training seconds, NDCG at 20
+// and the training loss against the epoch.
 func CurvePlots(dataset string, runs []*Run) []Plot {
-	m := string(eval.RecallAt20)
-	byEpoch := Plot{Title: dataset + ": " + m + " by epoch", XLabel: "epoch", YLabel: m}
-	bySeconds := Plot{Title: dataset + ": " + m + " by training time", XLabel: "training seconds (excluding evaluation)", YLabel: m}
+	recall, ndcg := string(eval.RecallAt20), string(eval.NDCGAt20)
+	plots := []Plot{
+		{Title: dataset + ": " + recall + " by epoch", XLabel: "epoch", YLabel: recall},
+		{Title: dataset + ": " + recall + " by training time", XLabel: "training seconds (excluding evaluation)", YLabel: recall},
+		{Title: dataset + ": " + ndcg + " by epoch", XLabel: "epoch", YLabel: ndcg},
+		{Title: dataset + ": training loss by epoch", XLabel: "epoch", YLabel: "mean sampled-softmax loss"},
+	}
 	for _, r := range runs {
-		se := Series{Label: StrategyLabel(r.Strategy()), Color: StrategyColor(r.Strategy())}
-		ss := se
+		line := Series{Label: StrategyLabel(r.Strategy()), Color: StrategyColor(r.Strategy())}
+		byEpoch, bySeconds, ndcgByEpoch, loss := line, line, line, line
 		elapsed := 0.0
 		for _, e := range r.Epochs {
 			elapsed += e.TrainSeconds
+			x := float64(e.Epoch)
+			loss.X, loss.Y = append(loss.X, x), append(loss.Y, e.Loss)
 			if v, ok := e.Metrics[eval.RecallAt20]; ok {
-				se.X, se.Y = append(se.X, float64(e.Epoch)), append(se.Y, v)
-				ss.X, ss.Y = append(ss.X, elapsed), append(ss.Y, v)
+				byEpoch.X, byEpoch.Y = append(byEpoch.X, x), append(byEpoch.Y, v)
+				bySeconds.X, bySeconds.Y = append(bySeconds.X, elapsed), append(bySeconds.Y, v)
+			}
+			if v, ok := e.Metrics[eval.NDCGAt20]; ok {
+				ndcgByEpoch.X, ndcgByEpoch.Y = append(ndcgByEpoch.X, x), append(ndcgByEpoch.Y, v)
 			}
 		}
-		byEpoch.Series = append(byEpoch.Series, se)
-		bySeconds.Series = append(bySeconds.Series, ss)
+		for i, s := range []Series{byEpoch, bySeconds, ndcgByEpoch, loss} {
+			plots[i].Series = append(plots[i].Series, s)
+		}
 	}
-	return []Plot{byEpoch, bySeconds}
+	return plots
 }
