@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"onebp/data"
@@ -90,6 +91,11 @@ func runFetch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return errUsage
+	}
+	for _, name := range fs.Args() {
+		if _, ok := data.Lookup(name); !ok {
+			return badArg(fmt.Errorf("unknown dataset %q: fetch knows %s", name, strings.Join(data.Names(), ", ")))
+		}
 	}
 	dir, err := data.Dir(df.dir)
 	if err != nil {

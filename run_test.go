@@ -44,7 +44,7 @@ func TestDatasetsCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("datasets with nothing present must still succeed: %v", err)
 	}
-	for _, want := range []string{"ml-100k", "missing", "synthetic", "generated", "onebp fetch gowalla"} {
+	for _, want := range []string{"ml-100k", "missing", "synthetic", "generated", "onebp fetch -data-dir " + dir + " gowalla"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("table lacks %q:\n%s", want, stdout)
 		}
@@ -87,5 +87,12 @@ func TestSplitDatasets(t *testing.T) {
 	want := []string{"ml-100k", "synthetic:users=10,items=20", "lightgcn:/x", "y=1", "synthetic"}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestFetchUnknownName(t *testing.T) {
+	_, _, err := runCmd(t, "fetch", "-data-dir", t.TempDir(), "foo")
+	if exitCode(err) != 2 || !strings.Contains(err.Error(), "gowalla") {
+		t.Errorf("fetch foo: %v, want the registered names listed", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,19 +22,32 @@ import (
 // Each file is checked against its published fingerprints before anything
 // is written, then written atomically; on a mismatch nothing is written and
 // the error says what was expected and what arrived. Files already present with the right fingerprints are kept.
-// Archives are kept whole: Load reads their members in place.
+// Archives are kept whole: Load reads their members in place. When a
+// download fails, the error names the URL and the path to place the file
+// at by hand, and the directories Download created are removed if they
+// are still empty.
 func Download(ctx context.Context, client *http.Client, dir, name string, progress io.Writer) error {
 	reg, ok := Lookup(name)
 	if !ok {
-		return fmt.Errorf("fetch: unknown dataset %q", name)
+		return fmt.Errorf("unknown dataset %q: the registered ones are %s", name, strings.Join(Names(), ", "))
 	}
 	return download(ctx, client, filepath.Join(dir, name), reg.Sources[0].Files, progress)
 }
 
-func download(ctx context.Context, client *http.Client, folder string, files []File, progress io.Writer) error {
-	if err := os.MkdirAll(folder, 0o755); err != nil {
+func download(ctx context.Context, client *http.Client, folder string, files []File, progress io.Writer) (err error) {
+	created, err := mkdirAll(folder)
+	if err != nil {
 		return err
 	}
+	defer func() {
+		if err != nil {
+			// Remove what was created and is still empty, deepest first;
+			// os.Remove leaves a directory that holds anything.
+			for _, d := range slices.Backward(created) {
+				os.Remove(d)
+			}
+		}
+	}()
 	for _, f := range files {
 		path := filepath.Join(folder, f.Path)
 		if _, err := os.Stat(path); err == nil && f.known() {
@@ -45,10 +59,32 @@ func download(ctx context.Context, client *http.Client, folder string, files []F
 			return err
 		}
 		if err := downloadFile(ctx, client, f, path, progress); err != nil {
+			if f.URL != "" {
+				return fmt.Errorf("%w; to install it by hand, download %s and place it at %s", err, f.URL, path)
+			}
 			return err
 		}
 	}
 	return nil
+}
+
+// mkdirAll is os.MkdirAll returning the directories it created, outermost
+// first.
+func mkdirAll(dir string) ([]string, error) {
+	var missing []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil {
+			break
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		missing = append(missing, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	slices.Reverse(missing)
+	return missing, os.MkdirAll(dir, 0o755)
 }
 
 func downloadFile(ctx context.Context, client *http.Client, f File, path string, progress io.Writer) error {

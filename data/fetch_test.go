@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -66,5 +67,35 @@ func TestDownload(t *testing.T) {
 	derived := File{Path: "ratings.tsv"}
 	if err := download(ctx, server.Client(), folder, []File{derived}, &progress); err == nil || !strings.Contains(err.Error(), "obtained by hand") {
 		t.Errorf("no URL: %v", err)
+	}
+}
+
+// TestDownloadOffline: a failed connection names the URL and where to put
+// the file by hand, and leaves no directory behind.
+func TestDownloadOffline(t *testing.T) {
+	server := httptest.NewTLSServer(http.NotFoundHandler())
+	client := server.Client()
+	server.Close() // every request now fails to connect
+	root := t.TempDir()
+	folder := filepath.Join(root, "data", "gowalla")
+	f := File{Path: "train.txt", URL: server.URL + "/gowalla/train.txt"}
+	err := download(context.Background(), client, folder, []File{f}, io.Discard)
+	if err == nil {
+		t.Fatal("download through a closed server succeeded")
+	}
+	for _, want := range []string{f.URL, filepath.Join(folder, "train.txt"), "by hand"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if entries, _ := os.ReadDir(root); len(entries) != 0 {
+		t.Errorf("the failed download left %v in %s", entries, root)
+	}
+}
+
+func TestDownloadUnknownNameListsTheKnown(t *testing.T) {
+	err := Download(context.Background(), http.DefaultClient, t.TempDir(), "foo", io.Discard)
+	if err == nil || !strings.Contains(err.Error(), `"foo"`) || !strings.Contains(err.Error(), strings.Join(Names(), ", ")) {
+		t.Errorf("unknown dataset: %v", err)
 	}
 }

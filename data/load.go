@@ -57,8 +57,14 @@ func missingError(folder string, reg Registered) error {
 		}
 		alts = append(alts, strings.Join(files, " + "))
 	}
-	return fmt.Errorf("%s: %w in %s (want %s); get it with: onebp fetch %s",
-		reg.Name, ErrMissing, folder, strings.Join(alts, ", or "), reg.Name)
+	// The command downloads to where the data was looked for: -data-dir
+	// is spelled out unless that is where fetch goes by default.
+	dir, fetch := filepath.Dir(folder), "onebp fetch "
+	if def, err := Dir(""); err != nil || filepath.Clean(def) != dir {
+		fetch += "-data-dir " + dir + " "
+	}
+	return fmt.Errorf("%s: %w in %s (want %s); get it with: %s%s",
+		reg.Name, ErrMissing, folder, strings.Join(alts, ", or "), fetch, reg.Name)
 }
 
 func checkStats(d *Dataset, want Stats) error {

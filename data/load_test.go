@@ -305,8 +305,13 @@ func TestRegisteredChecks(t *testing.T) {
 		t.Errorf("wrong statistics: %v", err)
 	}
 	_, err = Load(dir, "gowalla", 1)
-	if !errors.Is(err, ErrMissing) || !strings.Contains(err.Error(), "onebp fetch gowalla") {
+	// dir is not the default data directory: the hint must download there.
+	if !errors.Is(err, ErrMissing) || !strings.Contains(err.Error(), "onebp fetch -data-dir "+dir+" gowalla") {
 		t.Errorf("missing: %v", err)
+	}
+	t.Setenv("ONEBP_DATA", dir)
+	if _, err = Load(dir, "gowalla", 1); !strings.HasSuffix(err.Error(), "get it with: onebp fetch gowalla") {
+		t.Errorf("missing from the default data directory: %v", err)
 	}
 	states := map[string]State{}
 	for _, st := range Survey(dir, 1) {
