@@ -29,7 +29,7 @@ func runDatasets(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs := newFlags("datasets", "[NAME|synthetic[:...]|FORMAT:PATH ...]", stderr)
 	var df dataFlags
 	df.register(fs)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	dir, err := data.Dir(df.dir)
@@ -85,7 +85,7 @@ func runFetch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := newFlags("fetch", "NAME ...", stderr)
 	var df dataFlags
 	df.register(fs)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {

@@ -15,7 +15,7 @@ import (
 func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("diff", "OLD NEW  (record files, results directories, or git revisions)", stderr)
 	set := fs.String("set", "quick", "for a git revision: compare the result set committed in results/SET")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if fs.NArg() != 2 {

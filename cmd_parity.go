@@ -17,7 +17,7 @@ func runParity(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	epochs := fs.Int("epochs", 300, "epochs per run (the reference figures are after 300)")
 	out := fs.String("out", filepath.Join("results", "parity"), "directory for parity.md, parity.txt and curves/parity.svg")
 	workers := fs.Int("workers", 0, "worker goroutines (default GOMAXPROCS; never changes a result)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *seeds < 1 || *epochs < 1 {

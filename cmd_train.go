@@ -52,9 +52,9 @@ func newTrainFlags(stderr io.Writer, o *trainOptions, c *model.Config) *flag.Fla
 	fs.IntVar(&o.evalEvery, "eval-every", 1, "evaluate every K epochs (and always after the last)")
 	fs.StringVar(&o.out, "out", "", "write the run's record (Go benchmark format) to this file")
 	fs.StringVar(&o.jsonOut, "json", "", "write the run as JSON to this file")
-	fs.StringVar(&o.export, "export", "", "write the final tables as users.npy and items.npy into this directory")
+	fs.StringVar(&o.export, "export", "", "write the final tables as users.npy and items.npy into this directory, with user_ids.npy and item_ids.npy mapping their rows to the dataset's own ids")
 	fs.StringVar(&o.checkpoint, "checkpoint", "", "save the training state to this file after every epoch")
-	fs.StringVar(&o.resume, "resume", "", "resume from this checkpoint (same dataset and hyper-parameters)")
+	fs.StringVar(&o.resume, "resume", "", "resume from this checkpoint (same dataset and hyper-parameters); with -epochs equal to the epochs it holds, only evaluate (and -export) it")
 	configFlags(fs, c)
 	return fs
 }
@@ -63,11 +63,11 @@ func newTrainFlags(stderr io.Writer, o *trainOptions, c *model.Config) *flag.Fla
 // dataset and the preset, the second parses the same arguments over the
 // preset's configuration, so the flags given override it and the others
 // keep it.
-func parseTrain(args []string, stderr io.Writer) (trainOptions, data.Spec, bench.Hyper, error) {
+func parseTrain(args []string, stdout, stderr io.Writer) (trainOptions, data.Spec, bench.Hyper, error) {
 	var o trainOptions
 	first := model.Config{Strategy: model.OneBP}
 	fs := newTrainFlags(stderr, &o, &first)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return o, data.Spec{}, bench.Hyper{}, err
 	}
 	if fs.NArg() > 0 {
@@ -111,7 +111,7 @@ func parseTrain(args []string, stderr io.Writer) (trainOptions, data.Spec, bench
 		return o, spec, h, flagError(&model.FieldError{Field: "eval-every", Value: fmt.Sprint(o.evalEvery), Want: "at least 1"})
 	}
 	if h.Config.Epochs == 0 {
-		return o, spec, h, badFlag("epochs", fmt.Errorf("0: nothing to train (want at least 1)"))
+		return o, spec, h, badFlag("epochs", fmt.Errorf("0: nothing to train (want at least 1; to evaluate or export a checkpoint, -resume it with -epochs set to the epochs it holds)"))
 	}
 	for _, err := range []error{
 		checkOutputFile("out", o.out), checkOutputFile("json", o.jsonOut),
@@ -125,7 +125,7 @@ func parseTrain(args []string, stderr io.Writer) (trainOptions, data.Spec, bench
 }
 
 func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	o, spec, h, err := parseTrain(args, stderr)
+	o, spec, h, err := parseTrain(args, stdout, stderr)
 	if err != nil {
 		return err
 	}
@@ -137,8 +137,30 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "training %v on %s (%d users, %d items, %d train, %d test), preset %s: %s\n",
-		h.Config.Strategy, d.Name, d.Users, d.Items, d.Train.NNZ(), d.Test.NNZ(), o.preset, results.Hyperparameters(h.Config))
+	if err := h.Config.CheckFor(d); err != nil {
+		return flagError(err)
+	}
+	verb := "training"
+	if o.resume != "" {
+		info, err := model.ReadCheckpointInfo(o.resume)
+		if err != nil {
+			return badFlag("resume", err)
+		}
+		if err := info.Check(d, h.Config); err != nil {
+			return badFlag("resume", fmt.Errorf("checkpoint %s: %w", o.resume, err))
+		}
+		switch {
+		case info.EpochsDone > h.Config.Epochs:
+			return badFlag("epochs", fmt.Errorf("%d: want at least the %d epochs checkpoint %s holds (that many evaluates it without training)",
+				h.Config.Epochs, info.EpochsDone, o.resume))
+		case info.EpochsDone == h.Config.Epochs:
+			verb = fmt.Sprintf("evaluating the %d-epoch checkpoint %s of", info.EpochsDone, o.resume)
+		default:
+			verb = fmt.Sprintf("resuming after %d epochs from %s:", info.EpochsDone, o.resume)
+		}
+	}
+	fmt.Fprintf(stderr, "%s %v on %s (%d users, %d items, %d train, %d test), preset %s: %s\n",
+		verb, h.Config.Strategy, d.Name, d.Users, d.Items, d.Train.NNZ(), d.Test.NNZ(), o.preset, results.Hyperparameters(h.Config))
 	r, err := bench.Run(ctx, bench.RunSpec{
 		Data: d, Config: h.Config, Preset: o.preset, Source: h.Source, EvalEvery: o.evalEvery,
 		Resume: o.resume, Checkpoint: o.checkpoint, Progress: stderr,
@@ -150,7 +172,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := printRun(stdout, r); err != nil {
 		return err
 	}
-	errs := writeTrainOutputs(o, r)
+	errs := writeTrainOutputs(o, d, r)
 	if interrupted != nil {
 		fmt.Fprintf(stderr, "interrupted after %d complete epochs; what they hold is written, marked interrupted\n", len(r.Epochs))
 		if o.checkpoint != "" {
@@ -165,7 +187,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // writeTrainOutputs writes the outputs train was asked for (the tables
 // only when the run completed).
-func writeTrainOutputs(o trainOptions, r *results.Run) []error {
+func writeTrainOutputs(o trainOptions, d *data.Dataset, r *results.Run) []error {
 	var errs []error
 	if o.out != "" {
 		errs = append(errs, atomicfile.Write(o.out, func(w io.Writer) error {
@@ -181,7 +203,9 @@ func writeTrainOutputs(o trainOptions, r *results.Run) []error {
 	if o.export != "" && !r.Interrupted {
 		errs = append(errs,
 			atomicfile.Write(filepath.Join(o.export, "users.npy"), func(w io.Writer) error { return results.WriteNPY(w, r.UserTable) }),
-			atomicfile.Write(filepath.Join(o.export, "items.npy"), func(w io.Writer) error { return results.WriteNPY(w, r.ItemTable) }))
+			atomicfile.Write(filepath.Join(o.export, "items.npy"), func(w io.Writer) error { return results.WriteNPY(w, r.ItemTable) }),
+			atomicfile.Write(filepath.Join(o.export, "user_ids.npy"), func(w io.Writer) error { return results.WriteIDsNPY(w, d.UserIDs()) }),
+			atomicfile.Write(filepath.Join(o.export, "item_ids.npy"), func(w io.Writer) error { return results.WriteIDsNPY(w, d.ItemIDs()) }))
 	}
 	return errs
 }

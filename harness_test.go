@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,11 +56,29 @@ func TestTrainCommand(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	// Resuming after the 3 epochs and asking for 3 has nothing to train.
-	_, _, err = runCmd(t, "train", "-dataset", smallData, "-strategy", "twobp", "-epochs", "3", "-lr", "0.01", "-batch", "256",
+	// Resuming the 3-epoch checkpoint with -epochs 3 evaluates and exports
+	// it without training: the same figures and tables.
+	_, stderr, err = runCmd(t, "train", "-dataset", smallData, "-strategy", "twobp", "-epochs", "3", "-lr", "0.01", "-batch", "256",
+		"-resume", filepath.Join(dir, "ckpt"), "-json", filepath.Join(dir, "again.json"), "-export", filepath.Join(dir, "again"))
+	if err != nil || !strings.Contains(stderr, "evaluating the 3-epoch checkpoint") || strings.Contains(stderr, "\nepoch ") {
+		t.Errorf("evaluate a checkpoint: %v\n%s", err, stderr)
+	}
+	var again struct{ Final map[string]float64 }
+	b, _ = os.ReadFile(filepath.Join(dir, "again.json"))
+	if json.Unmarshal(b, &again) != nil || !maps.Equal(again.Final, run.Final) {
+		t.Errorf("the checkpoint evaluates to %v, the run ended at %v", again.Final, run.Final)
+	}
+	for _, f := range []string{"items.npy", "item_ids.npy", "user_ids.npy"} {
+		x, _ := os.ReadFile(filepath.Join(dir, "tables", f))
+		y, _ := os.ReadFile(filepath.Join(dir, "again", f))
+		if len(x) == 0 || !bytes.Equal(x, y) {
+			t.Errorf("%s: exported from the checkpoint differs from the run's", f)
+		}
+	}
+	_, _, err = runCmd(t, "train", "-dataset", smallData, "-strategy", "twobp", "-epochs", "2", "-lr", "0.01", "-batch", "256",
 		"-resume", filepath.Join(dir, "ckpt"))
-	if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "-epochs 3: want more than the 3 epochs checkpoint") {
-		t.Errorf("resume at the end: %v", err)
+	if exitCode(err) != 2 || !strings.Contains(err.Error(), "-epochs: 2: want at least the 3 epochs checkpoint") {
+		t.Errorf("resume with fewer epochs: %v", err)
 	}
 	_, _, err = runCmd(t, "train", "-dataset", smallData, "-strategy", "onebp", "-resume", filepath.Join(dir, "ckpt"))
 	if err == nil || !strings.Contains(err.Error(), "strategy twobp, this run has onebp") {

@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"onebp/bench"
 	"onebp/model"
+	"runtime/debug"
 	"sort"
 )
 
@@ -64,6 +66,7 @@ func init() {
 		"bench":    {"run OneBP and TwoBP on every dataset present and (re)write results/", runBench},
 		"diff":     {"compare two result sets: quality exactly (exit 1 if any changed), timings as ratios", runDiff},
 		"parity":   {"compare OneBP and TwoBP on onebp-ml100k with the authors' published figures", runParity},
+		"version":  {"print the module version, commit, Go version, kernels and machine", runVersion},
 	}
 }
 
@@ -110,20 +113,29 @@ func newFlags(name, args string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: onebp %s [flags] %s\n", name, args)
+		fmt.Fprintf(fs.Output(), "usage: onebp %s [flags] %s\n", name, args)
 		fs.PrintDefaults()
 	}
 	return fs
 }
 
 // parseFlags parses args, turning a flag mistake into errUsage (the flag
-// package has printed it) and -h into a clean exit.
-func parseFlags(fs *flag.FlagSet, args []string) error {
+// package has printed it, then the usage on stderr) and -h into the usage
+// on stdout and a clean exit.
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+	usage := fs.Usage
+	fs.Usage = func() {} // printed below, on the stream it belongs to
 	err := fs.Parse(args)
+	fs.Usage = usage
 	if errors.Is(err, flag.ErrHelp) {
+		stderr := fs.Output()
+		fs.SetOutput(stdout)
+		fs.Usage()
+		fs.SetOutput(stderr)
 		return errHelp
 	}
 	if err != nil {
+		fs.Usage()
 		return errUsage
 	}
 	return nil
@@ -131,3 +143,17 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 
 // errHelp ends a command after -h printed its usage.
 var errHelp = errors.New("help")
+
+func runVersion(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("version", "", stderr)
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	version := "(devel)"
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		version = info.Main.Version
+	}
+	env := bench.CurrentEnv(0)
+	fmt.Fprintf(stdout, "onebp %s, commit %s\n%s %s/%s, %s kernels\n%s\n", version, env.Commit, env.Go, env.GOOS, env.GOARCH, env.Kernels, env.Machine())
+	return nil
+}

@@ -30,8 +30,8 @@ func TestHelp(t *testing.T) {
 	if err != nil || !strings.Contains(stdout, "datasets") {
 		t.Fatalf("help: %v, %q", err, stdout)
 	}
-	if _, stderr, err := runCmd(t, "datasets", "-h"); err != nil || !strings.Contains(stderr, "-data-dir") {
-		t.Fatalf("datasets -h: %v, %q", err, stderr)
+	if stdout, _, err := runCmd(t, "datasets", "-h"); err != nil || !strings.Contains(stdout, "-data-dir") {
+		t.Fatalf("datasets -h: %v, %q", err, stdout)
 	}
 	if _, _, err := runCmd(t, "datasets", "-bogus"); exitCode(err) != 2 {
 		t.Fatalf("bad flag: %v", err)
@@ -94,5 +94,20 @@ func TestFetchUnknownName(t *testing.T) {
 	_, _, err := runCmd(t, "fetch", "-data-dir", t.TempDir(), "foo")
 	if exitCode(err) != 2 || !strings.Contains(err.Error(), "gowalla") {
 		t.Errorf("fetch foo: %v, want the registered names listed", err)
+	}
+}
+
+func TestHelpAndVersionOnStdout(t *testing.T) {
+	stdout, stderr, err := runCmd(t, "train", "-h")
+	if err != nil || !strings.HasPrefix(stdout, "usage: onebp train") || stderr != "" {
+		t.Errorf("train -h: %v, stdout %q, stderr %q", err, stdout, stderr)
+	}
+	stdout, stderr, err = runCmd(t, "train", "-bogus")
+	if exitCode(err) != 2 || stdout != "" || !strings.Contains(stderr, "usage: onebp train") {
+		t.Errorf("train -bogus: %v, stdout %q, stderr %q", err, stdout, stderr)
+	}
+	stdout, _, err = runCmd(t, "version")
+	if err != nil || !strings.HasPrefix(stdout, "onebp ") || !strings.Contains(stdout, "commit ") || !strings.Contains(stdout, "kernels") {
+		t.Errorf("version: %v, %q", err, stdout)
 	}
 }

@@ -13,7 +13,9 @@ import (
 	"onebp/results"
 )
 
-func currentEnv(workers int) results.Env {
+// CurrentEnv describes this process and machine, for a run with the given
+// number of workers.
+func CurrentEnv(workers int) results.Env {
 	return results.Env{
 		Commit: commit(), Go: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
 		CPU: cpuName(), Kernels: f32.Impl(), Workers: workers,

@@ -56,9 +56,9 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 		if err := resumedEpochs(note, tr.EpochsDone(), &earlier); err != nil {
 			return nil, fmt.Errorf("checkpoint %s: %w", spec.Resume, err)
 		}
-		if done := tr.EpochsDone(); done >= cfg.Epochs {
+		if done := tr.EpochsDone(); done > cfg.Epochs {
 			return nil, &model.FieldError{Field: "epochs", Value: fmt.Sprint(cfg.Epochs),
-				Want: fmt.Sprintf("more than the %d epochs checkpoint %s already holds: nothing to train", done, spec.Resume)}
+				Want: fmt.Sprintf("at least the %d epochs checkpoint %s already holds", done, spec.Resume)}
 		}
 	}
 	ev, err := eval.New(spec.Data, spec.Ks, cfg.WorkerCount())
@@ -69,14 +69,34 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 		Dataset: spec.Data.Name, DatasetFingerprint: spec.Data.Fingerprint, Split: spec.Data.Split,
 		Users: spec.Data.Users, Items: spec.Data.Items,
 		Config: results.Config{Config: cfg, EvalEvery: spec.EvalEvery, Preset: string(spec.Preset), Source: spec.Source},
-		Env:    currentEnv(cfg.WorkerCount()),
+		Env:    CurrentEnv(cfg.WorkerCount()),
 		Epochs: earlier,
 	}
 	if spec.Resume != "" {
 		res.ResumedAfter = append(res.ResumedAfter, tr.EpochsDone())
 	}
+	evaluate := func(rec *results.Epoch) error {
+		evalStart := time.Now()
+		m, err := ev.Evaluate(tr.Users, tr.Items)
+		if err != nil {
+			return err
+		}
+		rec.EvalSeconds = time.Since(evalStart).Seconds()
+		rec.Metrics = map[eval.Metric]float64{}
+		for i, name := range m.Names() {
+			rec.Metrics[name] = m.Values[i]
+		}
+		return nil
+	}
 	start := time.Now()
 	first := tr.EpochsDone()
+	if last := len(res.Epochs) - 1; first == cfg.Epochs && last >= 0 && res.Epochs[last].Metrics == nil {
+		// A checkpoint resumed with nothing left to train: evaluate it, as a
+		// run that never stopped evaluates after its last epoch.
+		if err := evaluate(&res.Epochs[last]); err != nil {
+			return nil, err
+		}
+	}
 	var stopped error
 	for tr.EpochsDone() < cfg.Epochs {
 		st, err := tr.Epoch(ctx)
@@ -89,15 +109,8 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 		}
 		rec := results.Epoch{Epoch: st.Epoch, Loss: st.Loss, TrainSeconds: st.Train.Seconds(), Samples: st.Samples}
 		if (st.Epoch+1)%spec.EvalEvery == 0 || st.Epoch+1 == cfg.Epochs {
-			evalStart := time.Now()
-			m, err := ev.Evaluate(tr.Users, tr.Items)
-			if err != nil {
+			if err := evaluate(&rec); err != nil {
 				return nil, err
-			}
-			rec.EvalSeconds = time.Since(evalStart).Seconds()
-			rec.Metrics = map[eval.Metric]float64{}
-			for i, name := range m.Names() {
-				rec.Metrics[name] = m.Values[i]
 			}
 		}
 		res.Epochs = append(res.Epochs, rec)

@@ -43,6 +43,9 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 			return fmt.Errorf("no run records in %s to rewrite the reports from", filepath.Join(opts.Out, "runs"))
 		}
 	}
+	if opts.Epochs < 0 {
+		return &model.FieldError{Field: "epochs", Value: fmt.Sprint(opts.Epochs), Want: "at least 0 (0: the preset's)"}
+	}
 	plan, names, err := planSuite(opts)
 	if err != nil {
 		return err
@@ -54,8 +57,7 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 		if err != nil {
 			return err
 		}
-		cfg := j.hyper.Config
-		cfg.Strategy, cfg.Workers = j.strategy, opts.Workers
+		cfg := j.config
 		fmt.Fprintf(opts.Log, "== (%d/%d) %s %v: %s preset, dim %d, %d epochs\n", i+1, len(plan), j.spec, j.strategy, opts.Preset, cfg.Dim, cfg.Epochs)
 		jobStart := time.Now()
 		r, err := Run(ctx, RunSpec{Data: d, Config: cfg, Preset: opts.Preset, Source: j.hyper.Source,
@@ -104,6 +106,7 @@ type job struct {
 	spec     data.Spec
 	strategy model.Strategy
 	hyper    Hyper
+	config   model.Config // hyper.Config completed: strategy, workers
 	// cost is the job's expected share of the suite's time, in units of
 	// epochs x training interactions x (negatives+1) x dim, for the
 	// suite-wide time estimate.
@@ -135,7 +138,12 @@ func planSuite(opts SuiteOptions) (plan []job, names []string, err error) {
 		c := h.Config
 		cost := float64(c.Epochs) * float64(d.Train.NNZ()) * float64(c.Negatives+1) * float64(c.Dim)
 		for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
-			plan = append(plan, job{spec: spec, strategy: s, hyper: h, cost: cost})
+			cfg := h.Config
+			cfg.Strategy, cfg.Workers = s, opts.Workers
+			if err := cfg.CheckFor(d); err != nil {
+				return nil, nil, err
+			}
+			plan = append(plan, job{spec: spec, strategy: s, hyper: h, config: cfg, cost: cost})
 		}
 	}
 	return plan, names, nil

@@ -26,6 +26,24 @@ type Dataset struct {
 	Fingerprint string
 }
 
+// UserIDs returns the source files' id of every user row: RawUsers, or
+// the rows themselves when the files use dense ids.
+func (d *Dataset) UserIDs() []int32 { return sourceIDs(d.RawUsers, d.Users) }
+
+// ItemIDs is UserIDs for items.
+func (d *Dataset) ItemIDs() []int32 { return sourceIDs(d.RawItems, d.Items) }
+
+func sourceIDs(raw []int32, n int) []int32 {
+	if raw != nil {
+		return raw
+	}
+	ids := make([]int32, n)
+	for i := range ids {
+		ids[i] = int32(i)
+	}
+	return ids
+}
+
 // Stats are a dataset's sizes.
 type Stats struct {
 	Users, Items, Interactions, Train, Test int

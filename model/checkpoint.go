@@ -1,13 +1,16 @@
 package model
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"io"
 	"math"
+	"onebp/data"
 	"os"
 
 	"onebp/internal/atomicfile"
@@ -102,53 +105,156 @@ func (t *Trainer) SaveCheckpoint(path string, note json.RawMessage) error {
 // LoadCheckpoint restores the state saved by SaveCheckpoint into t, which
 // must have been built for the same dataset and hyper-parameters (the
 // number of epochs and of workers may differ), and returns the note saved
-// with it. Nothing in t changes when it fails.
+// with it. It streams the file twice, first to verify it whole and then
+// into t's tables, so that it holds no copy of a table and nothing in t
+// changes when the file is not valid.
 func (t *Trainer) LoadCheckpoint(path string) (json.RawMessage, error) {
-	raw, err := os.ReadFile(path)
+	c, err := openCheckpoint(path)
 	if err != nil {
 		return nil, err
 	}
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("checkpoint %s: %s", path, fmt.Sprintf(format, args...))
+	defer c.close()
+	if err := compatible(c.header, t.header()); err != nil {
+		return nil, c.bad("%v", err)
 	}
-	if len(raw) < len(checkpointMagic)+8+sha256.Size || string(raw[:8]) != checkpointMagic {
-		return nil, bad("not a onebp checkpoint")
-	}
-	body, sum := raw[:len(raw)-sha256.Size], raw[len(raw)-sha256.Size:]
-	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
-		return nil, bad("checksum mismatch: the file is damaged or truncated")
-	}
-	version := binary.LittleEndian.Uint32(raw[8:])
-	if version != checkpointVersion {
-		return nil, bad("format version %d, this onebp reads version %d", version, checkpointVersion)
-	}
-	n := int(binary.LittleEndian.Uint32(raw[12:]))
-	if 16+n > len(body) {
-		return nil, bad("header length %d beyond the file", n)
-	}
-	var h checkpointHeader
-	if err := json.Unmarshal(body[16:16+n], &h); err != nil {
-		return nil, bad("header: %v", err)
-	}
-	if err := compatible(h, t.header()); err != nil {
-		return nil, bad("%v", err)
-	}
-	floats := body[16+n:]
-	want := 0
+	var want int64
 	for _, tab := range t.stateTables() {
-		want += len(tab.Data)
+		want += 4 * int64(len(tab.Data))
 	}
-	if len(floats) != 4*want {
-		return nil, bad("holds %d bytes of tables, want %d", len(floats), 4*want)
+	if c.tableBytes != want {
+		return nil, c.bad("holds %d bytes of tables, want %d", c.tableBytes, want)
 	}
-	for _, tab := range t.stateTables() {
-		for k := range tab.Data {
-			tab.Data[k] = math.Float32frombits(binary.LittleEndian.Uint32(floats[4*k:]))
+	if err := c.readTables(nil); err != nil {
+		return nil, err
+	}
+	again, err := openCheckpoint(path)
+	if err != nil {
+		return nil, err
+	}
+	defer again.close()
+	if err := again.readTables(t.stateTables()); err != nil {
+		return nil, fmt.Errorf("%w (the file changed while it was read: the training state is not usable)", err)
+	}
+	t.epochs, t.steps = c.header.Epochs, c.header.Steps
+	return c.header.Note, nil
+}
+
+// CheckpointInfo is what a checkpoint says of itself, for checking it
+// against a run before the run starts.
+type CheckpointInfo struct {
+	DatasetFingerprint string
+	Users, Items       int
+	Config             Config // Model(): the run-only fields cleared
+	EpochsDone         int
+}
+
+// ReadCheckpointInfo reads a checkpoint's header; LoadCheckpoint verifies
+// the rest.
+func ReadCheckpointInfo(path string) (CheckpointInfo, error) {
+	c, err := openCheckpoint(path)
+	if err != nil {
+		return CheckpointInfo{}, err
+	}
+	defer c.close()
+	h := c.header
+	return CheckpointInfo{DatasetFingerprint: h.Dataset, Users: h.Users, Items: h.Items, Config: h.Config, EpochsDone: h.Epochs}, nil
+}
+
+// Check refuses a checkpoint that a trainer for d and cfg could not resume
+// (see LoadCheckpoint), naming the first difference.
+func (i CheckpointInfo) Check(d *data.Dataset, cfg Config) error {
+	return compatible(checkpointHeader{Dataset: i.DatasetFingerprint, Users: i.Users, Items: i.Items, Config: i.Config},
+		checkpointHeader{Dataset: d.Fingerprint, Users: d.Users, Items: d.Items, Config: cfg.Model()})
+}
+
+// checkpointFile reads a checkpoint in order, hashing what it reads.
+type checkpointFile struct {
+	path       string
+	f          *os.File
+	buf        *bufio.Reader // f, buffered
+	r          io.Reader     // buf, hashed
+	sum        hash.Hash
+	header     checkpointHeader
+	tableBytes int64
+}
+
+// openCheckpoint opens path and reads up to the end of the header.
+func openCheckpoint(path string) (*checkpointFile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	c := &checkpointFile{path: path, f: f, sum: sha256.New()}
+	c.buf = bufio.NewReaderSize(f, 1<<16)
+	c.r = io.TeeReader(c.buf, c.sum)
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	prefix := make([]byte, 16)
+	if _, err := io.ReadFull(c.r, prefix); err != nil || string(prefix[:8]) != checkpointMagic || st.Size() < 16+sha256.Size {
+		f.Close()
+		return nil, c.bad("not a onebp checkpoint")
+	}
+	if version := binary.LittleEndian.Uint32(prefix[8:]); version != checkpointVersion {
+		f.Close()
+		return nil, c.bad("format version %d, this onebp reads version %d", version, checkpointVersion)
+	}
+	n := int64(binary.LittleEndian.Uint32(prefix[12:]))
+	c.tableBytes = st.Size() - 16 - n - sha256.Size
+	if c.tableBytes < 0 {
+		f.Close()
+		return nil, c.bad("header length %d beyond the file: the file is damaged or truncated", n)
+	}
+	header := make([]byte, n)
+	if _, err := io.ReadFull(c.r, header); err != nil {
+		f.Close()
+		return nil, c.bad("header: %v", err)
+	}
+	if err := json.Unmarshal(header, &c.header); err != nil {
+		f.Close()
+		return nil, c.bad("header: %v", err)
+	}
+	return c, nil
+}
+
+func (c *checkpointFile) close() { c.f.Close() }
+
+func (c *checkpointFile) bad(format string, args ...any) error {
+	return fmt.Errorf("checkpoint %s: %s", c.path, fmt.Sprintf(format, args...))
+}
+
+// readTables reads the tables into dst in order (nil: only hashes them),
+// then checks the checksum that ends the file.
+func (c *checkpointFile) readTables(dst []Table) error {
+	chunk := make([]byte, 1<<16)
+	left := c.tableBytes
+	for _, tab := range dst {
+		for k := 0; k < len(tab.Data); {
+			n := min(len(chunk)/4, len(tab.Data)-k)
+			if _, err := io.ReadFull(c.r, chunk[:4*n]); err != nil {
+				return c.bad("tables: %v", err)
+			}
+			for j := range n {
+				tab.Data[k+j] = math.Float32frombits(binary.LittleEndian.Uint32(chunk[4*j:]))
+			}
+			k += n
+			left -= 4 * int64(n)
 		}
-		floats = floats[4*len(tab.Data):]
 	}
-	t.epochs, t.steps = h.Epochs, h.Steps
-	return h.Note, nil
+	if _, err := io.CopyN(io.Discard, c.r, left); err != nil {
+		return c.bad("tables: %v", err)
+	}
+	got := c.sum.Sum(nil)
+	want := make([]byte, sha256.Size)
+	if _, err := io.ReadFull(c.buf, want); err != nil {
+		return c.bad("checksum: %v", err)
+	}
+	if !bytes.Equal(got, want) {
+		return c.bad("checksum mismatch: the file is damaged or truncated")
+	}
+	return nil
 }
 
 // compatible refuses a checkpoint whose data or hyper-parameters differ

@@ -3,6 +3,7 @@ package model
 import (
 	"encoding"
 	"fmt"
+	"onebp/data"
 	"reflect"
 	"runtime"
 	"slices"
@@ -130,6 +131,26 @@ type FieldError struct {
 }
 
 func (e *FieldError) Error() string { return fmt.Sprintf("%s %s: want %s", e.Field, e.Value, e.Want) }
+
+// CheckFor is Check, then the limits d sets: every user must leave at
+// least Negatives items outside its training row to sample from. The error
+// names the user by its id in d's files.
+func (c Config) CheckFor(d *data.Dataset) error {
+	if err := c.Check(); err != nil {
+		return err
+	}
+	densest, most := 0, -1
+	for u := range d.Train.Rows() {
+		if n := len(d.Train.Row(u)); n > most {
+			densest, most = u, n
+		}
+	}
+	if left := d.Items - most; most >= 0 && left < c.Negatives {
+		return &FieldError{Field: "negatives", Value: fmt.Sprint(c.Negatives), Want: fmt.Sprintf(
+			"at most %d on %s, whose user %d has %d training items of %d", left, d.Name, d.UserIDs()[densest], most, d.Items)}
+	}
+	return nil
+}
 
 // Check reports the first hyper-parameter out of range.
 func (c Config) Check() error {

@@ -372,16 +372,39 @@ func TestCheckpointResume(t *testing.T) {
 			t.Errorf("%s: %v, want an error containing %q", c.name, err, c.want)
 		}
 	}
+	info, err := ReadCheckpointInfo(path)
+	if err != nil || info.EpochsDone != tr.EpochsDone() || info.Check(d, cfg) != nil {
+		t.Errorf("checkpoint info %+v, %v; check: %v", info, err, info.Check(d, cfg))
+	}
+	if c2 := cfg; true {
+		c2.Dim = 8
+		if err := info.Check(d, c2); err == nil || !strings.Contains(err.Error(), "dim 16") {
+			t.Errorf("info check with another dim: %v", err)
+		}
+	}
 	raw, _ := os.ReadFile(path)
+	flip := func(at int) []byte {
+		b := slices.Clone(raw)
+		b[at] ^= 1
+		return b
+	}
+	fresh := newTrainer(t, d, cfg)
+	before := slices.Clone(fresh.Items.Data)
 	for name, damaged := range map[string][]byte{
-		"flipped byte": append(append([]byte(nil), raw[:100]...), append([]byte{raw[100] ^ 1}, raw[101:]...)...),
-		"truncated":    raw[:len(raw)/2],
-		"not ours":     []byte("hello, world, this is not a checkpoint at all......"),
+		"flipped header byte": flip(100),
+		"flipped table byte":  flip(len(raw) - 40),
+		"flipped checksum":    flip(len(raw) - 1),
+		"truncated":           raw[:len(raw)/2],
+		"one byte short":      raw[:len(raw)-1],
+		"not ours":            []byte("hello, world, this is not a checkpoint at all......"),
 	} {
 		bad := filepath.Join(dir, "bad.ckpt")
 		os.WriteFile(bad, damaged, 0o644)
-		if _, err := tr.LoadCheckpoint(bad); err == nil || !strings.HasPrefix(err.Error(), "checkpoint "+bad+": ") {
+		if _, err := fresh.LoadCheckpoint(bad); err == nil || !strings.HasPrefix(err.Error(), "checkpoint "+bad+": ") {
 			t.Errorf("%s: %v", name, err)
+		}
+		if !slices.Equal(fresh.Items.Data, before) || fresh.EpochsDone() != 0 {
+			t.Errorf("%s: a failed load changed the trainer", name)
 		}
 	}
 }
