@@ -30,7 +30,7 @@ func runDefault(ctx context.Context, stdout, stderr io.Writer) error {
 		cfg := preset.Config
 		cfg.Strategy = s
 		fmt.Fprintf(stderr, "training %v...\n", s)
-		r, err := bench.Run(ctx, bench.RunSpec{Data: d, Config: cfg, Preset: bench.PresetQuick, Source: preset.Source, EvalEvery: 5})
+		r, err := bench.Run(ctx, bench.RunSpec{Data: d, Config: cfg, Preset: bench.PresetQuick, Source: preset.Source, Protocol: results.Protocol{EvalEvery: 5}})
 		if err != nil {
 			return err
 		}

@@ -40,22 +40,29 @@ type trainOptions struct {
 	data                                     dataFlags
 	dataset                                  string
 	preset                                   bench.Preset
-	evalEvery                                int
 	out, jsonOut, export, checkpoint, resume string
 }
 
-func newTrainFlags(stderr io.Writer, o *trainOptions, c *model.Config) *flag.FlagSet {
+// protocolFlags registers the evaluation protocol's flags over p's values.
+func protocolFlags(fs *flag.FlagSet, p *results.Protocol) {
+	fs.IntVar(&p.EvalEvery, "eval-every", p.EvalEvery, "evaluate every K epochs (and always after the last)")
+	fs.Float64Var(&p.Validation, "validation", p.Validation, "hold out this share of each user's training items (seeded by -split-seed) to select the epoch on; 0: the reference protocol, no selection")
+	fs.StringVar((*string)(&p.Select), "select", string(p.Select), "with -validation: the validation metric that selects the epoch (default "+string(results.DefaultSelect)+")")
+	fs.IntVar(&p.Patience, "patience", p.Patience, "with -validation: stop after this many evaluations without improvement (0: never early)")
+}
+
+func newTrainFlags(stderr io.Writer, o *trainOptions, c *model.Config, p *results.Protocol) *flag.FlagSet {
 	fs := newFlags("train", "", stderr)
 	o.data.register(fs)
 	fs.StringVar(&o.dataset, "dataset", "synthetic", "a registered name or "+data.SpecForms)
 	fs.TextVar(&o.preset, "preset", bench.PresetPaper, "hyper-parameters: paper (the authors') or quick (fewer epochs, dim capped at 64 on the LightGCN sets); the flags below override them")
-	fs.IntVar(&o.evalEvery, "eval-every", 1, "evaluate every K epochs (and always after the last)")
 	fs.StringVar(&o.out, "out", "", "write the run's record (Go benchmark format) to this file")
 	fs.StringVar(&o.jsonOut, "json", "", "write the run as JSON to this file")
 	fs.StringVar(&o.export, "export", "", "write the final tables as users.npy and items.npy into this directory, with user_ids.npy and item_ids.npy mapping their rows to the dataset's own ids")
 	fs.StringVar(&o.checkpoint, "checkpoint", "", "save the training state to this file after every epoch")
 	fs.StringVar(&o.resume, "resume", "", "resume from this checkpoint (same dataset and hyper-parameters); with -epochs equal to the epochs it holds, only evaluate (and -export) it")
 	configFlags(fs, c)
+	protocolFlags(fs, p)
 	return fs
 }
 
@@ -66,7 +73,7 @@ func newTrainFlags(stderr io.Writer, o *trainOptions, c *model.Config) *flag.Fla
 func parseTrain(args []string, stdout, stderr io.Writer) (trainOptions, data.Spec, bench.Hyper, error) {
 	var o trainOptions
 	first := model.Config{Strategy: model.OneBP}
-	fs := newTrainFlags(stderr, &o, &first)
+	fs := newTrainFlags(stderr, &o, &first, &results.Protocol{})
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return o, data.Spec{}, bench.Hyper{}, err
 	}
@@ -85,7 +92,7 @@ func parseTrain(args []string, stdout, stderr io.Writer) (trainOptions, data.Spe
 	}
 	preset := h.Config
 	h.Config.Strategy = model.OneBP
-	second := newTrainFlags(io.Discard, &o, &h.Config)
+	second := newTrainFlags(io.Discard, &o, &h.Config, &h.Protocol)
 	if err := second.Parse(args); err != nil {
 		return o, spec, h, err
 	}
@@ -107,8 +114,11 @@ func parseTrain(args []string, stdout, stderr io.Writer) (trainOptions, data.Spe
 	if err := h.Config.Check(); err != nil {
 		return o, spec, h, flagError(err)
 	}
-	if o.evalEvery < 1 {
-		return o, spec, h, flagError(&model.FieldError{Field: "eval-every", Value: fmt.Sprint(o.evalEvery), Want: "at least 1"})
+	if h.Protocol.Validation > 0 && h.Protocol.Select == "" {
+		h.Protocol.Select = results.DefaultSelect
+	}
+	if err := h.Protocol.Check(); err != nil {
+		return o, spec, h, flagError(err)
 	}
 	if h.Config.Epochs == 0 {
 		return o, spec, h, badFlag("epochs", fmt.Errorf("0: nothing to train (want at least 1; to evaluate or export a checkpoint, -resume it with -epochs set to the epochs it holds)"))
@@ -162,7 +172,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stderr, "%s %v on %s (%d users, %d items, %d train, %d test), preset %s: %s\n",
 		verb, h.Config.Strategy, d.Name, d.Users, d.Items, d.Train.NNZ(), d.Test.NNZ(), o.preset, results.Hyperparameters(h.Config))
 	r, err := bench.Run(ctx, bench.RunSpec{
-		Data: d, Config: h.Config, Preset: o.preset, Source: h.Source, EvalEvery: o.evalEvery,
+		Data: d, Config: h.Config, Preset: o.preset, Source: h.Source, Protocol: h.Protocol, SplitSeed: o.data.splitSeed,
 		Resume: o.resume, Checkpoint: o.checkpoint, Progress: stderr,
 	})
 	if r == nil {
@@ -216,17 +226,32 @@ func printRun(w io.Writer, r *results.Run) error {
 		fmt.Fprintln(w, "no evaluation ran (0 epochs)")
 		return nil
 	}
+	header := []string{"metric", "final", "best-on-test", "best epoch"}
+	if r.Selected != nil {
+		header = append(header, fmt.Sprintf("validated (epoch %d)", r.Selected.Epoch))
+	}
 	rows := [][]string{}
 	for _, name := range r.MetricNames() {
 		b := r.Best[name]
-		rows = append(rows, []string{string(name), results.F4(r.Final[name]), results.F4(b.Value), fmt.Sprint(b.Epoch)})
+		row := []string{string(name), results.F4(r.Final[name]), results.F4(b.Value), fmt.Sprint(b.Epoch)}
+		if r.Selected != nil {
+			row = append(row, results.F4(r.Selected.Test[name]))
+		}
+		rows = append(rows, row)
 	}
 	status := ""
-	if r.Interrupted {
+	switch {
+	case r.Interrupted:
 		status = " (interrupted)"
+	case r.StoppedEarly:
+		status = fmt.Sprintf(" (stopped early: %d evaluations without a better validation %s)", r.Config.Patience, r.Config.Select)
 	}
-	fmt.Fprintf(w, "%s %v%s, final = after epoch %d; best-on-test selects on the test set (optimistic)\n", r.Dataset, r.Strategy(), status, r.FinalEpoch)
-	if err := results.WriteTable(w, false, []string{"metric", "final", "best-on-test", "best epoch"}, rows); err != nil {
+	fmt.Fprintf(w, "%s %v%s, final = after epoch %d; best-on-test selects on the test set (optimistic)", r.Dataset, r.Strategy(), status, r.FinalEpoch)
+	if r.Selected != nil {
+		fmt.Fprintf(w, "; validated = the test figures of the epoch validation %s selected", r.Config.Select)
+	}
+	fmt.Fprintln(w)
+	if err := results.WriteTable(w, false, header, rows); err != nil {
 		return err
 	}
 	train, evaluate := r.MeanEpochSeconds()

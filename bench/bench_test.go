@@ -123,7 +123,7 @@ func BenchmarkTrain(b *testing.B) {
 				var r *results.Run
 				for b.Loop() {
 					var err error
-					if r, err = Run(context.Background(), RunSpec{Data: d, Config: cfg, EvalEvery: 1}); err != nil {
+					if r, err = Run(context.Background(), RunSpec{Data: d, Config: cfg, Protocol: results.Protocol{EvalEvery: 1}}); err != nil {
 						b.Fatal(err)
 					}
 				}

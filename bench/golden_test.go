@@ -28,7 +28,7 @@ func trainingTrace(t *testing.T, d *data.Dataset, cfg model.Config) string {
 	fmt.Fprintf(&b, "dataset %s sha256 %s\n", d.Name, d.Fingerprint)
 	for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
 		cfg.Strategy = s
-		r, err := Run(context.Background(), RunSpec{Data: d, Config: cfg, EvalEvery: 1})
+		r, err := Run(context.Background(), RunSpec{Data: d, Config: cfg, Protocol: results.Protocol{EvalEvery: 1}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -23,7 +23,7 @@ func smallRun(t *testing.T, s model.Strategy, seed uint64) *results.Run {
 	h, _ := PresetFor(data.Spec{Kind: data.KindSynthetic}, PresetQuick)
 	cfg := h.Config
 	cfg.Strategy, cfg.Epochs, cfg.Seed, cfg.Batch, cfg.LR = s, 4, seed, 256, 1e-2
-	r, err := Run(context.Background(), RunSpec{Data: d, Config: cfg, Preset: PresetQuick, Source: h.Source, EvalEvery: 2})
+	r, err := Run(context.Background(), RunSpec{Data: d, Config: cfg, Preset: PresetQuick, Source: h.Source, Protocol: results.Protocol{EvalEvery: 2}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestRunRecordsEvaluations(t *testing.T) {
 	if r.Config.Strategy != model.OneBP || r.Config.Preset != "quick" || r.Config.EvalEvery != 2 || r.UserTable.Rows != 120 {
 		t.Errorf("run config %+v", r.Config)
 	}
-	_, err := Run(context.Background(), RunSpec{Data: nil, Config: r.Config.Config, EvalEvery: 0})
+	_, err := Run(context.Background(), RunSpec{Data: nil, Config: r.Config.Config, Protocol: results.Protocol{EvalEvery: 0}})
 	var fe *model.FieldError
 	if !errors.As(err, &fe) || fe.Field != "eval-every" {
 		t.Errorf("eval-every 0: %v", err)

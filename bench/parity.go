@@ -79,7 +79,7 @@ func Parity(ctx context.Context, opts ParityOptions) error {
 			cfg := h.Config
 			cfg.Strategy, cfg.Seed, cfg.Workers = s, h.Config.Seed+uint64(seed), opts.Workers
 			fmt.Fprintf(opts.Log, "== onebp-ml100k %v seed %d: %d epochs\n", s, cfg.Seed, cfg.Epochs)
-			r, err := Run(ctx, RunSpec{Data: d, Config: cfg, Preset: PresetPaper, Source: h.Source, EvalEvery: 1, Progress: opts.Progress})
+			r, err := Run(ctx, RunSpec{Data: d, Config: cfg, Preset: PresetPaper, Source: h.Source, Protocol: results.Protocol{EvalEvery: 1}, Progress: opts.Progress})
 			if err != nil {
 				return err
 			}

@@ -8,6 +8,7 @@ import (
 
 	"onebp/data"
 	"onebp/model"
+	"onebp/results"
 )
 
 // A Preset is a named set of hyper-parameters per dataset.
@@ -50,9 +51,9 @@ func (p Preset) MarshalText() ([]byte, error) { return []byte(p), nil }
 
 // Hyper is one dataset's training setup under a preset.
 type Hyper struct {
-	Config    model.Config // Strategy is left for the caller
-	EvalEvery int
-	Source    string // where the values come from
+	Config   model.Config // Strategy is left for the caller
+	Protocol results.Protocol
+	Source   string // where the values come from
 }
 
 // SetEpochs overrides the preset's epoch count, saying so in Source.
@@ -121,5 +122,5 @@ func PresetFor(spec data.Spec, preset Preset) (Hyper, error) {
 	default:
 		return Hyper{}, unknownPreset(preset)
 	}
-	return Hyper{Config: cfg, EvalEvery: 1, Source: source}, nil
+	return Hyper{Config: cfg, Protocol: results.Protocol{EvalEvery: 1}, Source: source}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"onebp/data"
@@ -19,41 +20,58 @@ import (
 type RunSpec struct {
 	Data      *data.Dataset
 	Config    model.Config // complete, Strategy included
-	Preset    Preset       // "" when set by flags
-	Source    string       // where the hyper-parameters come from
-	EvalEvery int          // evaluate every EvalEvery epochs, and after the last
-	Ks        []int        // nil: eval.DefaultKs
+	Protocol  results.Protocol
+	SplitSeed uint64 // seeds the validation hold-out (Protocol.Validation)
+	Preset    Preset // "" when set by flags
+	Source    string // where the hyper-parameters come from
+	Ks        []int  // nil: eval.DefaultKs
 
 	Resume     string // checkpoint to start from, if any
-	Checkpoint string // checkpoint to write after every epoch, if any
+	Checkpoint string // checkpoint to write, if any: after every epoch, or
+	// at most every CheckpointEvery when that is set
+	CheckpointEvery time.Duration
 
 	// Progress, when not nil, gets one line per epoch.
 	Progress io.Writer
 }
 
-// Run trains and evaluates as spec says. When ctx is done it stops between
-// batches and returns ctx's error with the run as far as it got: every
-// completed epoch, marked Interrupted, without tables.
+// Run trains and evaluates as spec says. With a validation share, it
+// trains on the rest of the training items, evaluates validation and test
+// at every evaluation, selects the epoch on validation and stops when the
+// patience runs out. When ctx is done it stops between batches and returns
+// ctx's error with the run as far as it got: every completed epoch, marked
+// Interrupted, without tables.
 func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
-	cfg := spec.Config
-	if spec.EvalEvery < 1 {
-		return nil, &model.FieldError{Field: "eval-every", Value: fmt.Sprint(spec.EvalEvery), Want: "at least 1"}
+	cfg, proto := spec.Config, spec.Protocol
+	if err := proto.Check(); err != nil {
+		return nil, err
 	}
 	resetPeakRSS()
-	tr, err := model.NewTrainer(spec.Data, cfg)
+	trainData := spec.Data
+	var valEv *eval.Evaluator
+	if proto.Validation > 0 {
+		v, err := spec.Data.HoldOut(proto.Validation, spec.SplitSeed)
+		if err != nil {
+			return nil, err
+		}
+		trainData = v
+		if valEv, err = eval.New(v, spec.Ks, cfg.WorkerCount()); err != nil {
+			return nil, err
+		}
+	}
+	tr, err := model.NewTrainer(trainData, cfg)
 	if err != nil {
 		return nil, err
 	}
 	defer tr.Close()
+	var note runNote
 	var earlier []results.Epoch
-	var note epochNote
 	if spec.Resume != "" {
 		raw, err := tr.LoadCheckpoint(spec.Resume)
 		if err != nil {
 			return nil, err
 		}
-		note = epochNote(raw)
-		if err := resumedEpochs(note, tr.EpochsDone(), &earlier); err != nil {
+		if earlier, err = note.read(raw, tr.EpochsDone()); err != nil {
 			return nil, fmt.Errorf("checkpoint %s: %w", spec.Resume, err)
 		}
 		if done := tr.EpochsDone(); done > cfg.Epochs {
@@ -61,30 +79,41 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 				Want: fmt.Sprintf("at least the %d epochs checkpoint %s already holds", done, spec.Resume)}
 		}
 	}
-	ev, err := eval.New(spec.Data, spec.Ks, cfg.WorkerCount())
+	testEv, err := eval.New(spec.Data, spec.Ks, cfg.WorkerCount())
 	if err != nil {
 		return nil, err
 	}
 	res := &results.Run{
-		Dataset: spec.Data.Name, DatasetFingerprint: spec.Data.Fingerprint, Split: spec.Data.Split,
+		Dataset: spec.Data.Name, DatasetFingerprint: spec.Data.Fingerprint, Split: trainData.Split,
 		Users: spec.Data.Users, Items: spec.Data.Items,
-		Config: results.Config{Config: cfg, EvalEvery: spec.EvalEvery, Preset: string(spec.Preset), Source: spec.Source},
+		Config: results.Config{Config: cfg, Protocol: proto, Preset: string(spec.Preset), Source: spec.Source},
 		Env:    CurrentEnv(cfg.WorkerCount()),
 		Epochs: earlier,
 	}
 	if spec.Resume != "" {
 		res.ResumedAfter = append(res.ResumedAfter, tr.EpochsDone())
 	}
+	sel := selection{metric: proto.Select, perUser: note.PerUser}
+	for _, e := range res.Epochs {
+		sel.observe(e)
+	}
 	evaluate := func(rec *results.Epoch) error {
 		evalStart := time.Now()
-		m, err := ev.Evaluate(tr.Users, tr.Items)
+		m, err := testEv.Evaluate(tr.Users, tr.Items)
 		if err != nil {
 			return err
 		}
+		rec.Metrics = metricMap(m.Metrics)
+		if valEv != nil {
+			v, err := valEv.Evaluate(tr.Users, tr.Items)
+			if err != nil {
+				return err
+			}
+			rec.Validation = metricMap(v.Metrics)
+		}
 		rec.EvalSeconds = time.Since(evalStart).Seconds()
-		rec.Metrics = map[eval.Metric]float64{}
-		for i, name := range m.Names() {
-			rec.Metrics[name] = m.Values[i]
+		if sel.observe(*rec) {
+			sel.perUser = perUserValues(m)
 		}
 		return nil
 	}
@@ -98,7 +127,8 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 		}
 	}
 	var stopped error
-	for tr.EpochsDone() < cfg.Epochs {
+	lastSave := time.Now()
+	for tr.EpochsDone() < cfg.Epochs && !sel.exhausted(proto.Patience) {
 		st, err := tr.Epoch(ctx)
 		if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			stopped = err
@@ -108,27 +138,35 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 			return nil, err
 		}
 		rec := results.Epoch{Epoch: st.Epoch, Loss: st.Loss, TrainSeconds: st.Train.Seconds(), Samples: st.Samples}
-		if (st.Epoch+1)%spec.EvalEvery == 0 || st.Epoch+1 == cfg.Epochs {
+		if (st.Epoch+1)%proto.EvalEvery == 0 || st.Epoch+1 == cfg.Epochs {
 			if err := evaluate(&rec); err != nil {
 				return nil, err
 			}
 		}
 		res.Epochs = append(res.Epochs, rec)
 		if spec.Checkpoint != "" {
-			if err := note.add(rec); err != nil {
+			if err := note.history.add(rec); err != nil {
 				return nil, err
 			}
-			if err := tr.SaveCheckpoint(spec.Checkpoint, json.RawMessage(note)); err != nil {
-				return nil, err
+			note.PerUser = sel.perUser
+			if time.Since(lastSave) >= spec.CheckpointEvery || tr.EpochsDone() == cfg.Epochs || sel.exhausted(proto.Patience) {
+				if err := tr.SaveCheckpoint(spec.Checkpoint, note.bytes()); err != nil {
+					return nil, err
+				}
+				lastSave = time.Now()
 			}
 		}
 		if spec.Progress != nil {
 			done := tr.EpochsDone() - first
 			eta := time.Duration(float64(time.Since(start)) / float64(done) * float64(cfg.Epochs-tr.EpochsDone()))
-			fmt.Fprintln(spec.Progress, progressLine(rec, cfg.Epochs, eta))
+			fmt.Fprintln(spec.Progress, progressLine(rec, cfg.Epochs, proto.Select, eta))
 		}
 	}
+	res.StoppedEarly = tr.EpochsDone() < cfg.Epochs && stopped == nil
 	res.Summarize()
+	if res.Selected != nil {
+		res.Selected.PerUser = sel.perUser
+	}
 	res.Memory = results.Memory{StateBytes: tr.StateBytes().Total(), PeakRSSBytes: peakRSS()}
 	if stopped != nil {
 		// The tables are part-way through an epoch: not a state to export.
@@ -137,6 +175,105 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 	}
 	res.UserTable, res.ItemTable = tr.Users, tr.Items
 	return res, nil
+}
+
+func metricMap(m eval.Metrics) map[eval.Metric]float64 {
+	out := map[eval.Metric]float64{}
+	for i, name := range m.Names() {
+		out[name] = m.Values[i]
+	}
+	return out
+}
+
+// selection follows a validated run's best epoch as Summarize selects it
+// (the first with the highest validation value of metric) and counts the
+// evaluations since.
+type selection struct {
+	metric  eval.Metric
+	best    float64
+	found   bool
+	since   int // evaluations since the best
+	perUser *results.PerUser
+}
+
+// observe takes an epoch in order and says whether it is the new best.
+func (s *selection) observe(e results.Epoch) bool {
+	v, ok := e.Validation[s.metric]
+	if !ok {
+		return false
+	}
+	if !s.found || v > s.best {
+		s.best, s.found, s.since = v, true, 0
+		return true
+	}
+	s.since++
+	return false
+}
+
+// exhausted says whether patience evaluations have passed without
+// improvement (never, for patience 0).
+func (s *selection) exhausted(patience int) bool { return patience > 0 && s.since >= patience }
+
+// perUserValues keeps a test evaluation's per-user values of the paired
+// metrics.
+func perUserValues(r eval.Result) *results.PerUser {
+	names := r.Names()
+	p := &results.PerUser{Users: len(r.Users), Values: map[eval.Metric]results.Float32s{}}
+	for _, m := range results.PairedMetrics {
+		k := slices.Index(names, m)
+		if k < 0 {
+			continue
+		}
+		v := make(results.Float32s, len(r.Users))
+		for u := range v {
+			v[u] = float32(r.PerUser[u*len(names)+k])
+		}
+		p.Values[m] = v
+	}
+	return p
+}
+
+// runNote is what bench keeps in a checkpoint beside the training state:
+// the epochs so far and the selected epoch's per-user values.
+type runNote struct {
+	history epochNote
+	PerUser *results.PerUser
+}
+
+// bytes is the note as JSON: {"per_user": ..., "epochs": [...]}.
+func (n *runNote) bytes() json.RawMessage {
+	per, _ := json.Marshal(n.PerUser) // plain data: cannot fail
+	b := append([]byte(`{"per_user":`), per...)
+	b = append(append(b, `,"epochs":`...), orEmpty(n.history)...)
+	return append(b, '}')
+}
+
+func orEmpty(h epochNote) []byte {
+	if len(h) == 0 {
+		return []byte("[]")
+	}
+	return h
+}
+
+// read restores a note whose epochs must be the done epochs 0..done-1,
+// and returns them.
+func (n *runNote) read(raw []byte, done int) ([]results.Epoch, error) {
+	if len(raw) == 0 {
+		return nil, fmt.Errorf("holds no epoch history (written by an older onebp?)")
+	}
+	var v struct {
+		PerUser *results.PerUser `json:"per_user"`
+		Epochs  json.RawMessage  `json:"epochs"`
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, fmt.Errorf("run history: %v", err)
+	}
+	var epochs []results.Epoch
+	if err := resumedEpochs(v.Epochs, done, &epochs); err != nil {
+		return nil, err
+	}
+	n.history, n.PerUser = epochNote(slices.Clone(v.Epochs)), v.PerUser
+	return epochs, nil
 }
 
 // epochNote is the epochs of a run as the JSON array json.Marshal writes
@@ -179,11 +316,14 @@ func resumedEpochs(note []byte, done int, into *[]results.Epoch) error {
 }
 
 // progressLine is the per-epoch line on stderr.
-func progressLine(r results.Epoch, epochs int, eta time.Duration) string {
+func progressLine(r results.Epoch, epochs int, selectMetric eval.Metric, eta time.Duration) string {
 	line := fmt.Sprintf("epoch %d (%d/%d)  loss %.5f  train %.2fs", r.Epoch, r.Epoch+1, epochs, r.Loss, r.TrainSeconds)
 	if r.Metrics != nil {
 		line += fmt.Sprintf("  eval %.2fs  %s %.4f  %s %.4f",
 			r.EvalSeconds, eval.RecallAt20, r.Metrics[eval.RecallAt20], eval.NDCGAt20, r.Metrics[eval.NDCGAt20])
+	}
+	if v, ok := r.Validation[selectMetric]; ok {
+		line += fmt.Sprintf("  validation %s %.4f", selectMetric, v)
 	}
 	return line + fmt.Sprintf("  eta %s", eta.Round(time.Second))
 }

@@ -61,7 +61,7 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 		fmt.Fprintf(opts.Log, "== (%d/%d) %s %v: %s preset, dim %d, %d epochs\n", i+1, len(plan), j.spec, j.strategy, opts.Preset, cfg.Dim, cfg.Epochs)
 		jobStart := time.Now()
 		r, err := Run(ctx, RunSpec{Data: d, Config: cfg, Preset: opts.Preset, Source: j.hyper.Source,
-			EvalEvery: j.hyper.EvalEvery, Progress: opts.Progress})
+			Protocol: j.hyper.Protocol, SplitSeed: opts.SplitSeed, Progress: opts.Progress})
 		if err != nil {
 			err = fmt.Errorf("%s %v: %w", j.spec, j.strategy, err)
 			if ctx.Err() != nil && len(runs) > 0 {

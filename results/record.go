@@ -32,7 +32,11 @@ func configLines(r *Run) [][2]string {
 	for _, f := range c.Hyperparameters() {
 		lines = append(lines, [2]string{f.Name, f.Value})
 	}
-	return append(lines, [2]string{"eval-every", strconv.Itoa(c.EvalEvery)})
+	lines = append(lines, [2]string{"eval-every", strconv.Itoa(c.EvalEvery)}, [2]string{"validation", Exact(c.Validation)})
+	if c.Validation > 0 {
+		lines = append(lines, [2]string{"select", string(c.Select)}, [2]string{"patience", strconv.Itoa(c.Patience)})
+	}
+	return lines
 }
 
 func writeConfig(w io.Writer, r *Run) {
@@ -48,9 +52,10 @@ func benchName(kind string, r *Run) string {
 }
 
 // WriteQuality writes the runs' quality metrics: one line per run and
-// protocol, final (after the last epoch) and best (best-on-test, each
+// protocol, final (after the last epoch), best (best-on-test, each
 // metric's maximum over the evaluated epochs, with epoch_of_* giving the
-// epoch).
+// epoch) and, for validated runs, validated (the test metrics at the epoch
+// validation selected).
 func WriteQuality(w io.Writer, runs []*Run) error {
 	bw := bufio.NewWriter(w)
 	declared := map[eval.Metric]bool{}
@@ -79,6 +84,13 @@ func WriteQuality(w io.Writer, runs []*Run) error {
 			line += fmt.Sprintf(" %d epoch_of_%s", r.Best[name].Epoch, name)
 		}
 		fmt.Fprintln(bw, line)
+		if sel := r.Selected; sel != nil {
+			line = benchName("Quality", r) + "/protocol=validated 1"
+			for _, name := range r.MetricNames() {
+				line += " " + Exact(sel.Test[name]) + " " + string(name)
+			}
+			fmt.Fprintf(bw, "%s %d epoch\n", line, sel.Epoch)
+		}
 	}
 	return bw.Flush()
 }

@@ -28,7 +28,7 @@ func fakeRun(dataset string, s model.Strategy, seed uint64) *Run {
 		Config: Config{
 			Config: model.Config{Strategy: s, Seed: seed, Dim: 8, LR: 0.01, L2: 1e-5, Beta: 0.99, Negatives: 5,
 				Batch: 256, Temperature: 1, Epochs: 4},
-			EvalEvery: 2, Preset: "quick", Source: "a test",
+			Protocol: Protocol{EvalEvery: 2}, Preset: "quick", Source: "a test",
 		},
 		Env: Env{Commit: "0123456789abcdef", Go: "go1.26", GOOS: "linux", GOARCH: "amd64", CPU: "test", Kernels: "unrolled", Workers: 2},
 	}
@@ -129,7 +129,7 @@ func TestRecordConfigLines(t *testing.T) {
 		}
 	}
 	want := "commit go goos goarch cpu kernels workers cores memory dataset dataset-sha256 split preset hyperparameters-from " +
-		"seed dim lr l2 beta negatives batch temperature epochs optimizer aggregation eval-every"
+		"seed dim lr l2 beta negatives batch temperature epochs optimizer aggregation eval-every validation"
 	if got := strings.Join(keys, " "); got != want {
 		t.Errorf("configuration keys\n got %s\nwant %s", got, want)
 	}

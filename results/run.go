@@ -5,9 +5,12 @@
 package results
 
 import (
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -31,7 +34,13 @@ type Run struct {
 	FinalEpoch         int                     `json:"final_epoch"`
 	Final              map[eval.Metric]float64 `json:"final"`
 	Best               map[eval.Metric]Best    `json:"best"`
-	Memory             Memory                  `json:"memory"`
+	// Selected is the epoch a validated run selects (Config.Validation >
+	// 0), nil otherwise.
+	Selected *Selected `json:"selected,omitempty"`
+	// StoppedEarly is set when the protocol's patience ran out before the
+	// last epoch: the last evaluated epoch is then the final one.
+	StoppedEarly bool   `json:"stopped_early,omitempty"`
+	Memory       Memory `json:"memory"`
 	// ResumedAfter lists the epoch counts at which the run was resumed
 	// from a checkpoint; its epochs and metrics are those of a run that
 	// never stopped, only the timings tell.
@@ -48,19 +57,113 @@ type Run struct {
 // evaluated and chosen.
 type Config struct {
 	model.Config
-	EvalEvery int    `json:"eval_every"`
-	Preset    string `json:"preset,omitempty"`
-	Source    string `json:"hyperparameters_from,omitempty"` // where the values come from
+	Protocol
+	Preset string `json:"preset,omitempty"`
+	Source string `json:"hyperparameters_from,omitempty"` // where the values come from
 }
 
-// Epoch is one epoch of a run; Metrics is nil when it was not evaluated.
+// Protocol is how a run is evaluated and its epoch selected.
+type Protocol struct {
+	EvalEvery int `json:"eval_every"` // evaluate every EvalEvery epochs, and after the last
+	// Validation is the share of each user's training items held out to
+	// select the epoch (data.Dataset.HoldOut); 0 is the reference
+	// protocol: no validation, final and best-on-test only.
+	Validation float64 `json:"validation"`
+	// Select is the validation metric that selects the epoch, and Patience
+	// the number of evaluations without improvement after which training
+	// stops (0: never early). Both apply only with Validation.
+	Select   eval.Metric `json:"select,omitempty"`
+	Patience int         `json:"patience,omitempty"`
+}
+
+// DefaultSelect is the metric that selects a validated run's epoch unless
+// another is asked for.
+var DefaultSelect = eval.NDCGAt20
+
+// Check reports the first protocol setting out of range, by its field name.
+func (p Protocol) Check() error {
+	bad := func(field string, value any, want string) error {
+		return &model.FieldError{Field: field, Value: fmt.Sprint(value), Want: want}
+	}
+	switch {
+	case p.EvalEvery < 1:
+		return bad("eval-every", p.EvalEvery, "at least 1")
+	case !(p.Validation >= 0 && p.Validation < 1):
+		return bad("validation", p.Validation, "a share of each user's training items, 0 <= share < 1 (0: no validation)")
+	case p.Validation == 0 && (p.Select != "" || p.Patience != 0):
+		return bad("validation", p.Validation, "more than 0 for select or patience to apply")
+	case p.Patience < 0:
+		return bad("patience", p.Patience, "at least 0 (0: no early stopping)")
+	}
+	if names := (eval.Metrics{Ks: eval.DefaultKs}).Names(); p.Validation > 0 && !slices.Contains(names, p.Select) {
+		var want []string
+		for _, m := range names {
+			want = append(want, string(m))
+		}
+		return bad("select", p.Select, "one of "+strings.Join(want, ", "))
+	}
+	return nil
+}
+
+// Epoch is one epoch of a run; Metrics (on the test set) and Validation
+// are nil when it was not evaluated, and Validation also without a
+// validation set.
 type Epoch struct {
 	Epoch        int                     `json:"epoch"`
 	Loss         float64                 `json:"loss"`
 	TrainSeconds float64                 `json:"train_seconds"`
 	Samples      int                     `json:"samples"`
-	EvalSeconds  float64                 `json:"eval_seconds,omitempty"`
+	EvalSeconds  float64                 `json:"eval_seconds,omitempty"` // test and validation
 	Metrics      map[eval.Metric]float64 `json:"metrics,omitempty"`
+	Validation   map[eval.Metric]float64 `json:"validation,omitempty"`
+}
+
+// Selected is a validated run's chosen epoch: the first evaluated epoch
+// with the best validation value of the protocol's Select metric, its
+// validation and test metrics, and its per-user test values for paired
+// comparisons.
+type Selected struct {
+	Epoch      int                     `json:"epoch"`
+	Validation map[eval.Metric]float64 `json:"validation"`
+	Test       map[eval.Metric]float64 `json:"test"`
+	PerUser    *PerUser                `json:"per_user,omitempty"`
+}
+
+// PerUser holds per-user test metrics of the users evaluated (those with a
+// test item, in ascending id order), for the metrics paired comparisons
+// use.
+type PerUser struct {
+	Users  int                      `json:"users"`
+	Values map[eval.Metric]Float32s `json:"values"`
+}
+
+// PairedMetrics are the metrics whose per-user values a validated run
+// keeps and comparisons test.
+var PairedMetrics = []eval.Metric{eval.NDCGAt20, eval.RecallAt20}
+
+// Float32s is a vector kept at float32 precision and written to JSON as
+// the base64 of its little-endian bytes: per-user values at a tenth of
+// their size as decimal numbers.
+type Float32s []float32
+
+func (f Float32s) MarshalText() ([]byte, error) {
+	raw := make([]byte, 0, 4*len(f))
+	for _, x := range f {
+		raw = binary.LittleEndian.AppendUint32(raw, math.Float32bits(x))
+	}
+	return []byte(base64.StdEncoding.EncodeToString(raw)), nil
+}
+
+func (f *Float32s) UnmarshalText(b []byte) error {
+	raw, err := base64.StdEncoding.DecodeString(string(b))
+	if err != nil || len(raw)%4 != 0 {
+		return fmt.Errorf("per-user values: not base64 of float32s")
+	}
+	*f = make(Float32s, len(raw)/4)
+	for i := range *f {
+		(*f)[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
+	}
+	return nil
 }
 
 // Best is a metric's best value over the evaluated epochs and the first
@@ -105,14 +208,25 @@ func (e Env) Machine() string {
 	return s
 }
 
-// Summarize derives FinalEpoch, Final and Best from the evaluated epochs:
-// final is the last evaluation (no selection); best-on-test is each
-// metric's maximum, with the first epoch reaching it.
+// Summarize derives FinalEpoch, Final, Best and Selected from the
+// evaluated epochs: final is the last evaluation (no selection);
+// best-on-test is each metric's maximum, with the first epoch reaching it;
+// selected is the first epoch with the best validation value of the
+// protocol's Select metric (its per-user values, which only the run that
+// measured them can set, are kept).
 func (r *Run) Summarize() {
 	r.FinalEpoch, r.Final, r.Best = 0, map[eval.Metric]float64{}, map[eval.Metric]Best{}
+	var perUser *PerUser
+	if r.Selected != nil {
+		perUser = r.Selected.PerUser
+	}
+	r.Selected = nil
 	for _, e := range r.Epochs {
 		if e.Metrics == nil {
 			continue
+		}
+		if v, ok := e.Validation[r.Config.Select]; ok && (r.Selected == nil || v > r.Selected.Validation[r.Config.Select]) {
+			r.Selected = &Selected{Epoch: e.Epoch, Validation: e.Validation, Test: e.Metrics, PerUser: perUser}
 		}
 		r.FinalEpoch = e.Epoch
 		for m, v := range e.Metrics {

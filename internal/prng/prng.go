@@ -18,11 +18,14 @@ import (
 type Purpose uint64
 
 const (
-	ForSplit     Purpose = iota + 1 // per-user train/test split (data)
-	ForSynthetic                    // synthetic dataset generator (data)
-	ForInit                         // embedding initialisation (model)
-	ForShuffle                      // per-epoch order of training rows (model)
-	ForNegatives                    // negative sampling per training row (model)
+	ForSplit      Purpose = iota + 1 // per-user train/test split (data)
+	ForSynthetic                     // synthetic dataset generator (data)
+	ForInit                          // embedding initialisation (model)
+	ForShuffle                       // per-epoch order of training rows (model)
+	ForNegatives                     // negative sampling per training row (model)
+	ForValidation                    // per-user validation hold-out (data)
+	ForBootstrap                     // bootstrap resampling of users (results)
+	ForSignFlip                      // sign-flip randomization test (results)
 )
 
 // New returns the stream for seed at the position (purpose, parts...).
