@@ -117,22 +117,6 @@ func parityFigures(strategy model.Strategy) []figure {
 	}
 }
 
-func meanStd(x []float64) (mean, std, lo, hi float64) {
-	lo, hi = math.Inf(1), math.Inf(-1)
-	for _, v := range x {
-		mean += v
-		lo, hi = math.Min(lo, v), math.Max(hi, v)
-	}
-	mean /= float64(len(x))
-	for _, v := range x {
-		std += (v - mean) * (v - mean)
-	}
-	if len(x) > 1 {
-		std = math.Sqrt(std / float64(len(x)-1))
-	}
-	return mean, std, lo, hi
-}
-
 func recallAt(r *results.Run, epoch int) (float64, bool) {
 	for _, e := range r.Epochs {
 		if e.Epoch == epoch && e.Metrics != nil {
@@ -154,7 +138,7 @@ Written by `+"`onebp parity`"+`; never edited by hand.
 and epochs, seeds %d to %d (seed %d is the reference's). Our random numbers differ from PyTorch's,
 so the figures can only agree within seed noise; the tolerance is %.2f.
 
-`, referenceProvenance, results.ShortCommit(first.Env.Commit), first.Env.Kernels, first.Env.Workers, first.Env.CPU,
+`, referenceProvenance, results.ShortCommit(first.Env.Commit), first.Env.Kernels, first.Env.Workers, first.Env.Machine(),
 		first.Config.Seed, first.Config.Seed+uint64(len(runs[model.OneBP])-1), first.Config.Seed, ParityTolerance)
 
 	rows := [][]string{}
@@ -167,7 +151,7 @@ so the figures can only agree within seed noise; the tolerance is %.2f.
 			for _, x := range runs[s] {
 				all = append(all, f.get(x))
 			}
-			mean, std, lo, hi := meanStd(all)
+			spread := results.SpreadOf(all)
 			ok := math.Abs(ours-f.ref) <= ParityTolerance
 			if ok {
 				within++
@@ -181,7 +165,7 @@ so the figures can only agree within seed noise; the tolerance is %.2f.
 				label += fmt.Sprintf(" (epoch: ours %d, ref %d)", r.Best[eval.RecallAt20].Epoch, reference[s].bestRecallEpoch)
 			}
 			rows = append(rows, []string{results.StrategyLabel(s), label, results.F4(f.ref), results.F4(ours), fmt.Sprintf("%+.4f", ours-f.ref), mark,
-				fmt.Sprintf("%.4f ± %.4f [%.4f, %.4f]", mean, std, lo, hi)})
+				spread.Format(results.F4)})
 		}
 	}
 	fmt.Fprintf(bw, "## The eight figures (K = 20, after 300 epochs): %d of 8 within %.2f\n\n", within, ParityTolerance)

@@ -1,0 +1,235 @@
+package results
+
+import (
+	"cmp"
+	"fmt"
+	"hash/fnv"
+	"maps"
+	"math"
+	"slices"
+
+	"math/rand/v2"
+
+	"golang.org/x/exp/stats"
+
+	"onebp/internal/prng"
+	"onebp/model"
+	"onebp/model/eval"
+)
+
+// Spread is a quantity over runs (seeds): its mean, sample standard
+// deviation (0 for one run), minimum and maximum.
+type Spread struct {
+	N                  int
+	Mean, SD, Min, Max float64
+}
+
+// SpreadOf summarises xs, which must not be empty.
+func SpreadOf(xs []float64) Spread {
+	s := Spread{N: len(xs)}
+	if len(xs) > 1 {
+		s.Mean, s.SD = stats.MeanAndStdDev(xs)
+	} else {
+		s.Mean = stats.Mean(xs)
+	}
+	q := stats.Quantiles(xs, 0.0, 1.0)
+	s.Min, s.Max = q[0], q[1]
+	return s
+}
+
+// Format writes the spread with f for each number: "m", or
+// "m ± sd [min, max]" over several runs.
+func (s Spread) Format(f func(float64) string) string {
+	if s.N < 2 {
+		return f(s.Mean)
+	}
+	return fmt.Sprintf("%s ± %s [%s, %s]", f(s.Mean), f(s.SD), f(s.Min), f(s.Max))
+}
+
+// The resampling sizes of the paired comparison. 10,000 sign flips resolve
+// p-values down to 1/10,001, so smaller ones print as "p < 0.0001"; 10,000
+// bootstrap means put the 2.5% and 97.5% quantiles 250 draws from the
+// ends, well inside the Monte Carlo error the interval can bear.
+const (
+	Resamples     = 10000
+	statisticSeed = 2022
+)
+
+// A Comparison is OneBP against TwoBP on one dataset and one metric, paired
+// per user on the validated test figures: each user's OneBP - TwoBP
+// difference, averaged over the seeds both strategies ran.
+type Comparison struct {
+	Dataset string
+	Metric  eval.Metric
+	Seeds   []uint64 // the seeds paired
+	Users   int
+	// Mean is the mean per-user difference; Lo and Hi its 95% bootstrap
+	// percentile interval (users resampled with replacement).
+	Mean, Lo, Hi float64
+	// P is the two-sided paired randomization test's p-value (random sign
+	// flips of the per-user differences), PHolm the same after Holm's
+	// correction over the comparisons reported together.
+	P, PHolm float64
+}
+
+// String reads "OneBP - TwoBP: +0.0123 [+0.0081, +0.0166], p = 0.0002
+// (Holm)".
+func (c Comparison) String() string {
+	return fmt.Sprintf("OneBP - TwoBP: %+.4f [%+.4f, %+.4f], %s (Holm)", c.Mean, c.Lo, c.Hi, FormatP(c.PHolm))
+}
+
+// FormatP prints a p-value to the resolution Resamples sign flips give.
+func FormatP(p float64) string {
+	if p <= 1/float64(Resamples+1) {
+		return "p < 0.0001"
+	}
+	return fmt.Sprintf("p = %.4f", p)
+}
+
+// Compare pairs a dataset's validated OneBP and TwoBP runs seed by seed
+// and tests the per-user difference of metric m. It fails when no seed
+// has both strategies with per-user values, or when they were evaluated
+// on different users.
+func Compare(dataset string, runs []*Run, m eval.Metric) (Comparison, error) {
+	c := Comparison{Dataset: dataset, Metric: m}
+	bySeed := map[uint64][2]*Run{}
+	for _, r := range runs {
+		if r.Selected == nil || r.Selected.PerUser == nil {
+			continue
+		}
+		p := bySeed[r.Config.Seed]
+		p[strategyOrder(r.Strategy())] = r
+		bySeed[r.Config.Seed] = p
+	}
+	var diff []float64
+	for _, seed := range slices.Sorted(maps.Keys(bySeed)) {
+		one, two := bySeed[seed][0], bySeed[seed][1]
+		if one == nil || two == nil {
+			continue
+		}
+		a, b := one.Selected.PerUser.Values[m], two.Selected.PerUser.Values[m]
+		if len(a) != len(b) || len(a) == 0 || one.DatasetFingerprint != two.DatasetFingerprint || one.Split != two.Split {
+			return c, fmt.Errorf("%s seed %d: OneBP and TwoBP were evaluated on different users (%d vs %d) or data", dataset, seed, len(a), len(b))
+		}
+		if diff == nil {
+			diff = make([]float64, len(a))
+		} else if len(diff) != len(a) {
+			return c, fmt.Errorf("%s seed %d: %d users evaluated, other seeds %d", dataset, seed, len(a), len(diff))
+		}
+		for u := range a {
+			diff[u] += float64(a[u]) - float64(b[u])
+		}
+		c.Seeds = append(c.Seeds, seed)
+	}
+	if len(c.Seeds) == 0 {
+		return c, fmt.Errorf("%s: no seed with validated OneBP and TwoBP runs holding per-user %s", dataset, m)
+	}
+	for u := range diff {
+		diff[u] /= float64(len(c.Seeds))
+	}
+	c.Users = len(diff)
+	c.Mean = stats.Mean(diff)
+	h := fnv.New64a()
+	h.Write([]byte(dataset + "\x00" + string(m)))
+	c.Lo, c.Hi = bootstrapInterval(diff, prng.New(statisticSeed, prng.ForBootstrap, h.Sum64()))
+	c.P = signFlipP(diff, prng.New(statisticSeed, prng.ForSignFlip, h.Sum64()))
+	c.PHolm = c.P
+	return c, nil
+}
+
+// bootstrapInterval is the 95% percentile interval of the mean of d over
+// Resamples resamples of its elements with replacement.
+func bootstrapInterval(d []float64, src *rand.PCG) (lo, hi float64) {
+	means := make([]float64, Resamples)
+	for b := range means {
+		sum := 0.0
+		for range d {
+			sum += d[prng.Uintn(src, uint64(len(d)))]
+		}
+		means[b] = sum / float64(len(d))
+	}
+	q := stats.Quantiles(means, 0.025, 0.975)
+	return q[0], q[1]
+}
+
+// signFlipP is the two-sided p-value of the paired randomization test of
+// mean(d) = 0: under the null each difference is as likely negated, so the
+// observed |mean| is ranked among Resamples means with random signs,
+// counting the observed one: p = (1 + #{|mean*| >= |mean|}) / (1 + R).
+func signFlipP(d []float64, src *rand.PCG) float64 {
+	observed := math.Abs(sum(d))
+	// A tolerance keeps sign patterns equal to the observed one (the
+	// identity among them) counted despite summation order.
+	tol := 1e-12 * (1 + observed)
+	extreme := 0
+	for range Resamples {
+		total := 0.0
+		var bits uint64
+		for i, x := range d {
+			if i%64 == 0 {
+				bits = src.Uint64()
+			}
+			if bits&1 == 1 {
+				x = -x
+			}
+			bits >>= 1
+			total += x
+		}
+		if math.Abs(total) >= observed-tol {
+			extreme++
+		}
+	}
+	return float64(1+extreme) / float64(1+Resamples)
+}
+
+func sum(xs []float64) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s
+}
+
+// Holm sets each comparison's PHolm by Holm's step-down correction of
+// their P over the family: the i-th smallest p (from 0) is multiplied by
+// m - i, made monotone, capped at 1.
+func Holm(cs []Comparison) {
+	order := make([]int, len(cs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(cs[a].P, cs[b].P) })
+	running := 0.0
+	for rank, i := range order {
+		running = math.Max(running, math.Min(1, float64(len(cs)-rank)*cs[i].P))
+		cs[i].PHolm = running
+	}
+}
+
+// Comparisons tests OneBP against TwoBP on every dataset with validated
+// runs of both, for each of PairedMetrics, Holm-corrected over all of
+// them; datasets without such runs are left out.
+func Comparisons(runs []*Run) []Comparison {
+	var cs []Comparison
+	names, groups := byDataset(runs)
+	for _, name := range names {
+		for _, m := range PairedMetrics {
+			if c, err := Compare(name, groups[name], m); err == nil {
+				cs = append(cs, c)
+			}
+		}
+	}
+	Holm(cs)
+	return cs
+}
+
+// seedsOf lists the seeds of a strategy's runs, in order.
+func seedsOf(runs []*Run, s model.Strategy) []string {
+	var out []string
+	for _, r := range runs {
+		if r.Strategy() == s {
+			out = append(out, fmt.Sprint(r.Config.Seed))
+		}
+	}
+	return out
+}

@@ -1,0 +1,109 @@
+package results
+
+import (
+	"math"
+	"testing"
+
+	"onebp/internal/prng"
+	"onebp/model"
+	"onebp/model/eval"
+)
+
+func TestSpreadOf(t *testing.T) {
+	s := SpreadOf([]float64{4, 1, 3, 2})
+	if s.N != 4 || s.Mean != 2.5 || math.Abs(s.SD-math.Sqrt(5.0/3)) > 1e-15 || s.Min != 1 || s.Max != 4 {
+		t.Errorf("spread %+v", s)
+	}
+	if got := s.Format(F4); got != "2.5000 ± 1.2910 [1.0000, 4.0000]" {
+		t.Errorf("format %q", got)
+	}
+	if got := SpreadOf([]float64{0.25}).Format(F4); got != "0.2500" {
+		t.Errorf("one run: %q", got)
+	}
+}
+
+func TestHolm(t *testing.T) {
+	cs := []Comparison{{P: 0.01}, {P: 0.04}, {P: 0.03}, {P: 0.005}}
+	Holm(cs)
+	// Sorted: 0.005*4 = 0.02, 0.01*3 = 0.03, 0.03*2 = 0.06, 0.04*1 = 0.04,
+	// made monotone: 0.06.
+	for i, want := range []float64{0.03, 0.06, 0.06, 0.02} {
+		if math.Abs(cs[i].PHolm-want) > 1e-15 {
+			t.Errorf("comparison %d: Holm p %v, want %v", i, cs[i].PHolm, want)
+		}
+	}
+}
+
+func TestSignFlipAndBootstrap(t *testing.T) {
+	src := prng.New(1, prng.ForBootstrap)
+	if p := signFlipP(make([]float64, 50), src); p != 1 {
+		t.Errorf("all-zero differences: p = %v, want 1", p)
+	}
+	shifted := make([]float64, 200)
+	for i := range shifted {
+		shifted[i] = 1 + 0.1*float64(i%3)
+	}
+	if p := signFlipP(shifted, src); p != 1/float64(Resamples+1) || FormatP(p) != "p < 0.0001" {
+		t.Errorf("all-positive differences: p = %v", p)
+	}
+	// Under the null (symmetric differences) about 5% of tests reject at
+	// 0.05; with 200 tests a rate outside 1%-10% would be a broken test.
+	rejected := 0
+	noise := make([]float64, 40)
+	for trial := range 200 {
+		gen := prng.New(uint64(trial), prng.ForSignFlip)
+		for i := range noise {
+			noise[i] = prng.Float64(gen) - 0.5
+		}
+		if signFlipP(noise, src) < 0.05 {
+			rejected++
+		}
+	}
+	if rejected < 2 || rejected > 20 {
+		t.Errorf("null rejected in %d of 200 tests at 0.05", rejected)
+	}
+	// The bootstrap interval of a mean of 400 uniform(-0.5, 0.5)+0.2 draws:
+	// sd of the mean 0.0144, so the interval is about 0.2 +- 0.028.
+	gen := prng.New(7, prng.ForSignFlip)
+	d := make([]float64, 400)
+	for i := range d {
+		d[i] = prng.Float64(gen) - 0.3
+	}
+	lo, hi := bootstrapInterval(d, src)
+	mean := sum(d) / 400
+	if !(lo < mean && mean < hi) || math.Abs((hi-lo)-2*1.96*0.2887/20) > 0.01 {
+		t.Errorf("bootstrap interval [%v, %v] around %v", lo, hi, mean)
+	}
+}
+
+// TestCompare pairs runs by seed: per-user differences averaged over the
+// seeds both strategies ran.
+func TestCompare(t *testing.T) {
+	run := func(s model.Strategy, seed uint64, ndcg ...float32) *Run {
+		r := fakeRun("tiny", s, 1)
+		r.Config.Seed = seed
+		r.Selected = &Selected{PerUser: &PerUser{Users: len(ndcg), Values: map[eval.Metric]Float32s{eval.NDCGAt20: ndcg}}}
+		return r
+	}
+	runs := []*Run{
+		run(model.OneBP, 1, 0.5, 0.25, 0.75), run(model.TwoBP, 1, 0.25, 0.25, 0.5),
+		run(model.OneBP, 2, 0.5, 0.5, 0.5), run(model.TwoBP, 2, 0.5, 0.25, 0.5),
+		run(model.OneBP, 3, 1, 1, 1), // no TwoBP partner: left out
+	}
+	c, err := Compare("tiny", runs, eval.NDCGAt20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Differences: seed 1 (0.25, 0, 0.25), seed 2 (0, 0.25, 0); averaged
+	// (0.125, 0.125, 0.125).
+	if len(c.Seeds) != 2 || c.Users != 3 || c.Mean != 0.125 || c.Lo != 0.125 || c.Hi != 0.125 {
+		t.Errorf("comparison %+v", c)
+	}
+	if _, err := Compare("tiny", runs[:1], eval.NDCGAt20); err == nil {
+		t.Error("no pair compared")
+	}
+	runs[1].Selected.PerUser.Values[eval.NDCGAt20] = Float32s{0.5}
+	if _, err := Compare("tiny", runs, eval.NDCGAt20); err == nil {
+		t.Error("different users compared")
+	}
+}
