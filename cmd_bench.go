@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"onebp/bench"
 	"onebp/data"
@@ -16,8 +18,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	df.register(fs)
 	datasets := fs.String("datasets", strings.Join(data.Names(), ","), "comma-separated datasets: registered names or "+data.SpecForms+"; missing registered ones are listed and skipped")
 	preset := bench.PresetQuick
-	fs.TextVar(&preset, "preset", bench.PresetQuick, "paper (the authors' hyper-parameters and epochs: hours) or quick (a smoke test: minutes)")
-	out := fs.String("out", "", "results directory to (re)write (default results/PRESET, the repository's own, whose summary README.md carries)")
+	fs.TextVar(&preset, "preset", bench.PresetQuick, "validated (the authors' hyper-parameters, epoch selected on a validation split, early stopping: the results to quote), paper (the authors' protocol: hours) or quick (a smoke test: minutes)")
+	out := fs.String("out", "", "results directory to (re)write (default results/PRESET, the repository's own; the validated one's summary is README.md's headline)")
+	seeds := fs.Int("seeds", 1, "model seeds per dataset and strategy: the preset's seed and the next N-1")
+	shard := fs.String("shard", "", "run only part K of N of the jobs (K/N, 1 <= K <= N), for several processes sharing -out; then -rewrite")
+	dim := fs.Int("dim", 0, "override the preset's embedding dimension (a reduced-dimension run; say so in -out)")
+	checkpointEvery := fs.Duration("checkpoint-every", time.Minute, "how often a running job saves its checkpoint in OUT/checkpoints, so an interrupted suite resumes it")
 	workers := fs.Int("workers", 0, "worker goroutines (default GOMAXPROCS; never changes a result)")
 	epochs := fs.Int("epochs", 0, "override the preset's number of epochs (for a smoke run)")
 	rewrite := fs.Bool("rewrite", false, "train nothing: regenerate the reports and the README summary from the run records in -out")
@@ -27,9 +33,22 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *out == "" {
 		*out = filepath.Join("results", string(preset))
-		if *readme == "" {
+		if *readme == "" && preset == bench.PresetValidated {
 			*readme = "README.md"
 		}
+	}
+	var sh bench.Shard
+	if *shard != "" {
+		var err error
+		if sh, err = bench.ParseShard(*shard); err != nil {
+			return flagError(err)
+		}
+	}
+	if *seeds < 1 {
+		return badFlag("seeds", fmt.Errorf("%d: want at least 1", *seeds))
+	}
+	if *dim < 0 {
+		return badFlag("dim", fmt.Errorf("%d: want at least 1 (0: the preset's)", *dim))
 	}
 	if err := checkOutputDir("out", *out); err != nil {
 		return err
@@ -47,7 +66,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	return flagError(bench.Suite(ctx, bench.SuiteOptions{
-		Datasets: specs, Preset: preset, Out: *out,
+		Datasets: specs, Preset: preset, Seeds: *seeds, Shard: sh, Dim: *dim, CheckpointEvery: *checkpointEvery, Out: *out,
 		DataDir: dir, SplitSeed: df.splitSeed, Workers: *workers, Epochs: *epochs, Progress: stderr, Log: stdout, Readme: *readme, Rewrite: *rewrite,
 	}))
 }

@@ -101,22 +101,83 @@ func TestInterruptAndResume(t *testing.T) {
 }
 
 // TestBenchInterruptKeepsFinishedRuns: a bench stopped during its second
-// run saves the first.
+// run has saved the first; the same command again skips the recorded run,
+// resumes the interrupted one from its checkpoint, and ends with the
+// records of a bench that never stopped.
 func TestBenchInterruptKeepsFinishedRuns(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "results")
+	dir := t.TempDir()
+	out := filepath.Join(dir, "results")
+	args := func(out string) []string {
+		return []string{"bench", "-datasets", smallData, "-epochs", "3", "-checkpoint-every", "0", "-out", out}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	stderr := &cancelAfter{n: 3, cancel: cancel} // OneBP's 2 epochs, then 1 of TwoBP's
+	stderr := &cancelAfter{n: 5, cancel: cancel} // OneBP's 3 epochs, then 2 of TwoBP's
 	var stdout strings.Builder
-	err := run(ctx, []string{"bench", "-datasets", smallData, "-epochs", "2", "-out", out}, &stdout, stderr)
+	err := run(ctx, args(out), &stdout, stderr)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("%v\n%s", err, stdout.String())
 	}
 	runs, err := results.LoadRuns(out)
-	if err != nil || len(runs) != 1 || runs[0].Strategy().String() != "onebp" || len(runs[0].Epochs) != 2 {
+	if err != nil || len(runs) != 1 || runs[0].Strategy().String() != "onebp" || len(runs[0].Epochs) != 3 {
 		t.Fatalf("%d runs saved, %v; want the finished OneBP run", len(runs), err)
 	}
-	if !strings.Contains(stdout.String(), "the 1 finished runs are saved") {
+	if !strings.Contains(stdout.String(), "1 runs finished and are saved") {
 		t.Errorf("log:\n%s", stdout.String())
 	}
+	again, _, err := runCmd(t, args(out)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(again, "recorded: "+smallData+" onebp seed 2022") || !strings.Contains(again, "resuming from") {
+		t.Errorf("second bench did not skip the recorded run and resume the other:\n%s", again)
+	}
+	if _, _, err := runCmd(t, args(filepath.Join(dir, "straight"))...); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := qualityLines(t, out), qualityLines(t, filepath.Join(dir, "straight")); a != b {
+		t.Errorf("interrupted and resumed bench records\n%s\nthe straight one\n%s", a, b)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(out, "checkpoints")); len(entries) != 0 {
+		t.Errorf("checkpoints left after the runs finished: %v", entries)
+	}
+}
+
+// TestBenchShards: the shards of a suite, run into one directory and then
+// merged by -rewrite, record what one process running the whole suite
+// records.
+func TestBenchShards(t *testing.T) {
+	dir := t.TempDir()
+	args := func(out string, extra ...string) []string {
+		return append([]string{"bench", "-datasets", smallData, "-epochs", "2", "-seeds", "2", "-preset", "validated", "-out", out}, extra...)
+	}
+	whole, shared := filepath.Join(dir, "whole"), filepath.Join(dir, "shared")
+	if _, _, err := runCmd(t, args(whole)...); err != nil {
+		t.Fatal(err)
+	}
+	for _, shard := range []string{"2/3", "1/3", "3/3"} {
+		if _, _, err := runCmd(t, args(shared, "-shard", shard)...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := runCmd(t, "bench", "-rewrite", "-out", shared); err != nil {
+		t.Fatal(err)
+	}
+	a, b := qualityLines(t, whole), qualityLines(t, shared)
+	if a != b || strings.Count(a, "protocol=validated") != 4 {
+		t.Errorf("merged shards record\n%s\none process\n%s", b, a)
+	}
+	if _, _, err := runCmd(t, args(shared, "-shard", "4/3")...); exitCode(err) != 2 {
+		t.Errorf("-shard 4/3: %v", err)
+	}
+}
+
+// qualityLines is a results directory's quality record.
+func qualityLines(t *testing.T, dir string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "quality.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -2,6 +2,9 @@ package bench
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
@@ -19,8 +22,30 @@ func CurrentEnv(workers int) results.Env {
 	return results.Env{
 		Commit: commit(), Go: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
 		CPU: cpuName(), Kernels: f32.Impl(), Workers: workers,
-		Cores: runtime.NumCPU(), MemoryBytes: totalMemory(),
+		Cores: runtime.NumCPU(), MemoryBytes: totalMemory(), TrainingCode: TrainingCode(),
 	}
+}
+
+// The regress tests' golden files pin the bits training and evaluation
+// produce; any change that moves a result has to rewrite them.
+//
+//go:embed testdata/synthetic.golden testdata/parity_start.golden
+var goldens embed.FS
+
+// TrainingCode identifies the code that computes a run's numbers: the
+// first 12 hex digits of the SHA-256 of the regress tests' golden files,
+// which change (under -update) exactly when a change moves a pinned
+// result. A suite reuses a recorded run only under the same TrainingCode.
+func TrainingCode() string {
+	h := sha256.New()
+	for _, name := range []string{"testdata/synthetic.golden", "testdata/parity_start.golden"} {
+		b, err := goldens.ReadFile(name)
+		if err != nil {
+			panic(err) // embedded at build time
+		}
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
 }
 
 // totalMemory is the machine's memory in bytes (MemTotal, Linux), else 0.

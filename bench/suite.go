@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,23 +21,54 @@ import (
 type SuiteOptions struct {
 	Datasets  []data.Spec
 	Preset    Preset
+	Seeds     int // model seeds per dataset and strategy: the preset's and the next ones; 0 means 1
+	Shard     Shard
 	Out       string // results directory
 	DataDir   string
 	SplitSeed uint64
 	Workers   int       // 0: GOMAXPROCS
 	Epochs    int       // 0: the preset's
+	Dim       int       // 0: the preset's
 	Progress  io.Writer // per-epoch lines
 	Log       io.Writer // what is run and skipped
 	Readme    string    // README whose results summary to rewrite, if it has the markers
 	Rewrite   bool      // run nothing: regenerate the reports from the run records
+
+	// CheckpointEvery is how often a running job saves its checkpoint (0:
+	// after every epoch).
+	CheckpointEvery time.Duration
 }
 
-// Suite runs OneBP and TwoBP on every requested dataset present, listing
-// and skipping the missing ones, then (re)writes the results directory.
-// When ctx is done, the runs that finished are saved (each replacing its
-// earlier record) and the interrupted one is left out.
+// A Shard is the part K of N (1 <= K <= N) of a suite's jobs that one
+// process runs: the jobs whose index in the full list is K-1 modulo N. The
+// zero Shard is the whole suite.
+type Shard struct{ K, N int }
+
+// ParseShard reads "K/N".
+func ParseShard(s string) (Shard, error) {
+	k, n, ok := strings.Cut(s, "/")
+	var sh Shard
+	var errK, errN error
+	sh.K, errK = strconv.Atoi(k)
+	sh.N, errN = strconv.Atoi(n)
+	if !ok || errK != nil || errN != nil || sh.N < 1 || sh.K < 1 || sh.K > sh.N {
+		return Shard{}, &model.FieldError{Field: "shard", Value: strconv.Quote(s), Want: "K/N with 1 <= K <= N"}
+	}
+	return sh, nil
+}
+
+func (s Shard) String() string { return fmt.Sprintf("%d/%d", s.K, s.N) }
+
+func (s Shard) has(index int) bool { return s.N <= 1 || index%s.N == s.K-1 }
+
+// Suite runs OneBP and TwoBP with each seed on every requested dataset
+// present, listing and skipping the missing ones, and (re)writes the
+// results directory after every run. It is resumable and shardable: a job
+// already recorded in Out with the same configuration, dataset fingerprint
+// and training code is skipped; an interrupted job resumes from its
+// checkpoint in Out/checkpoints; Shard picks a deterministic part of the
+// jobs, so that processes writing to one directory share a suite.
 func Suite(ctx context.Context, opts SuiteOptions) error {
-	var runs []*results.Run
 	if opts.Rewrite {
 		opts.Datasets = nil
 		if existing, err := results.LoadRuns(opts.Out); err != nil {
@@ -46,50 +80,71 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 	if opts.Epochs < 0 {
 		return &model.FieldError{Field: "epochs", Value: fmt.Sprint(opts.Epochs), Want: "at least 0 (0: the preset's)"}
 	}
+	if opts.Seeds < 0 {
+		return &model.FieldError{Field: "seeds", Value: fmt.Sprint(opts.Seeds), Want: "at least 1"}
+	}
 	plan, names, err := planSuite(opts)
+	if err != nil {
+		return err
+	}
+	if len(plan) == 0 && !opts.Rewrite {
+		return fmt.Errorf("none of the datasets %s is present in %s: nothing run, nothing written", strings.Join(names, ", "), opts.DataDir)
+	}
+	todo, err := pending(opts, plan)
 	if err != nil {
 		return err
 	}
 	start := time.Now()
 	var doneCost, doneSeconds float64
-	for i, j := range plan {
+	for i, j := range todo {
 		d, err := j.spec.Load(opts.DataDir, opts.SplitSeed)
 		if err != nil {
 			return err
 		}
 		cfg := j.config
-		fmt.Fprintf(opts.Log, "== (%d/%d) %s %v: %s preset, dim %d, %d epochs\n", i+1, len(plan), j.spec, j.strategy, opts.Preset, cfg.Dim, cfg.Epochs)
+		ckpt := filepath.Join(opts.Out, "checkpoints", j.key+".ckpt")
+		resume, err := resumable(ckpt, d, j, opts.SplitSeed)
+		if err != nil {
+			return err
+		}
+		how := ""
+		if resume != "" {
+			how = ", resuming from " + resume
+		}
+		fmt.Fprintf(opts.Log, "== (%d/%d) %s %v seed %d: %s preset, dim %d, %d epochs%s\n", i+1, len(todo), j.spec, j.strategy, cfg.Seed, opts.Preset, cfg.Dim, cfg.Epochs, how)
+		if err := os.MkdirAll(filepath.Dir(ckpt), 0o755); err != nil {
+			return err
+		}
 		jobStart := time.Now()
 		r, err := Run(ctx, RunSpec{Data: d, Config: cfg, Preset: opts.Preset, Source: j.hyper.Source,
-			Protocol: j.hyper.Protocol, SplitSeed: opts.SplitSeed, Progress: opts.Progress})
+			Protocol: j.hyper.Protocol, SplitSeed: opts.SplitSeed, Progress: opts.Progress,
+			Resume: resume, Checkpoint: ckpt, CheckpointEvery: opts.CheckpointEvery})
 		if err != nil {
-			err = fmt.Errorf("%s %v: %w", j.spec, j.strategy, err)
-			if ctx.Err() != nil && len(runs) > 0 {
-				// Keep what finished: the interrupted run is left out.
-				if _, serr := results.Save(opts.Out, runs); serr != nil {
-					return errors.Join(err, serr)
-				}
-				fmt.Fprintf(opts.Log, "interrupted during %s %v: the %d finished runs are saved in %s; run the same command again for the rest\n", j.spec, j.strategy, len(runs), opts.Out)
+			err = fmt.Errorf("%s %v seed %d: %w", j.spec, j.strategy, cfg.Seed, err)
+			if ctx.Err() != nil {
+				fmt.Fprintf(opts.Log, "interrupted: %d runs finished and are saved in %s; run the same command again to go on (the interrupted run resumes from its checkpoint)\n", i, opts.Out)
 			}
 			return err
 		}
 		// The tables are for exports; a suite keeping every run's would
 		// carry them into the next runs' peak memory.
 		r.UserTable, r.ItemTable = model.Table{}, model.Table{}
-		runs = append(runs, r)
+		if _, err := results.Save(opts.Out, []*results.Run{r}); err != nil {
+			return err
+		}
+		if err := os.Remove(ckpt); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
 		doneCost += j.cost
 		doneSeconds += time.Since(jobStart).Seconds()
 		left := 0.0
-		for _, rest := range plan[i+1:] {
+		for _, rest := range todo[i+1:] {
 			left += rest.cost
 		}
 		eta := time.Duration(left * doneSeconds / doneCost * float64(time.Second))
-		fmt.Fprintf(opts.Log, "bench: %d/%d runs done in %s; about %s left\n", i+1, len(plan), time.Since(start).Round(time.Second), eta.Round(time.Second))
+		fmt.Fprintf(opts.Log, "bench: %d/%d runs done in %s; about %s left\n", i+1, len(todo), time.Since(start).Round(time.Second), eta.Round(time.Second))
 	}
-	if len(plan) == 0 && !opts.Rewrite {
-		return fmt.Errorf("none of the datasets %s is present in %s: nothing run, nothing written", strings.Join(names, ", "), opts.DataDir)
-	}
-	all, err := results.Save(opts.Out, runs)
+	all, err := results.Save(opts.Out, nil)
 	if err != nil || opts.Readme == "" {
 		return err
 	}
@@ -101,22 +156,26 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 	return nil
 }
 
-// A job is one run of a suite: a dataset under the preset, one strategy.
+// A job is one run of a suite: a dataset under the preset, one strategy,
+// one seed.
 type job struct {
 	spec     data.Spec
 	strategy model.Strategy
 	hyper    Hyper
-	config   model.Config // hyper.Config completed: strategy, workers
+	config   model.Config // hyper.Config completed: strategy, seed, workers
+	key      string       // results.RunKey
+	dataset  string       // the dataset's fingerprint
 	// cost is the job's expected share of the suite's time, in units of
 	// epochs x training interactions x (negatives+1) x dim, for the
 	// suite-wide time estimate.
 	cost float64
 }
 
-// planSuite lists the suite's jobs in order, after loading each dataset
-// once to check it and size its jobs (it is loaded again when its jobs run,
-// so that no run's memory holds another's data). Missing registered
-// datasets are logged and skipped; names are all the datasets asked for.
+// planSuite lists the suite's jobs in order (dataset, seed, strategy),
+// after loading each dataset once to check it and size its jobs (it is
+// loaded again when its jobs run, so that no run's memory holds another's
+// data). Missing registered datasets are logged and skipped; names are all
+// the datasets asked for.
 func planSuite(opts SuiteOptions) (plan []job, names []string, err error) {
 	for _, spec := range opts.Datasets {
 		names = append(names, spec.String())
@@ -135,16 +194,80 @@ func planSuite(opts SuiteOptions) (plan []job, names []string, err error) {
 		if opts.Epochs > 0 {
 			h.SetEpochs(opts.Epochs)
 		}
+		if opts.Dim > 0 {
+			h.SetDim(opts.Dim)
+		}
 		c := h.Config
 		cost := float64(c.Epochs) * float64(d.Train.NNZ()) * float64(c.Negatives+1) * float64(c.Dim)
-		for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
-			cfg := h.Config
-			cfg.Strategy, cfg.Workers = s, opts.Workers
-			if err := cfg.CheckFor(d); err != nil {
-				return nil, nil, err
+		for k := range max(opts.Seeds, 1) {
+			for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
+				cfg := h.Config
+				cfg.Strategy, cfg.Seed, cfg.Workers = s, h.Config.Seed+uint64(k), opts.Workers
+				if err := cfg.CheckFor(d); err != nil {
+					return nil, nil, err
+				}
+				plan = append(plan, job{spec: spec, strategy: s, hyper: h, config: cfg,
+					key: results.RunKey(d.Name, s, cfg.Seed), dataset: d.Fingerprint, cost: cost})
 			}
-			plan = append(plan, job{spec: spec, strategy: s, hyper: h, config: cfg, cost: cost})
 		}
 	}
 	return plan, names, nil
+}
+
+// pending is this shard's part of plan without the jobs Out already
+// records, which it logs.
+func pending(opts SuiteOptions, plan []job) ([]job, error) {
+	recorded, err := results.LoadRuns(opts.Out)
+	if err != nil {
+		return nil, err
+	}
+	byKey := map[string]*results.Run{}
+	for _, r := range recorded {
+		byKey[results.RunKey(r.Dataset, r.Strategy(), r.Config.Seed)] = r
+	}
+	var todo []job
+	for i, j := range plan {
+		if !opts.Shard.has(i) {
+			continue
+		}
+		if r := byKey[j.key]; r != nil && sameJob(r, j, opts.Preset) {
+			fmt.Fprintf(opts.Log, "recorded: %s %v seed %d (training code %s), not run again\n", j.spec, j.strategy, j.config.Seed, r.Env.TrainingCode)
+			continue
+		}
+		todo = append(todo, j)
+	}
+	return todo, nil
+}
+
+// sameJob says whether recorded run r is job j's result: the same
+// configuration and protocol under the same preset, complete, on the same
+// data, by the same training code.
+func sameJob(r *results.Run, j job, preset Preset) bool {
+	return !r.Interrupted && r.Env.TrainingCode == TrainingCode() &&
+		len(model.Differences(r.Config.Config, j.config)) == 0 && r.Config.Protocol == j.hyper.Protocol &&
+		r.Config.Preset == string(preset) && r.DatasetFingerprint == j.dataset
+}
+
+// resumable returns ckpt when it holds a checkpoint job j can resume
+// from, and "" when there is none; a damaged checkpoint, or one of another
+// setup or beyond the job's epochs, is stale and left to be overwritten.
+func resumable(ckpt string, d *data.Dataset, j job, splitSeed uint64) (string, error) {
+	if _, err := os.Stat(ckpt); errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	info, err := model.ReadCheckpointInfo(ckpt)
+	if err != nil {
+		return "", nil
+	}
+	trainData := d
+	if v := j.hyper.Protocol.Validation; v > 0 {
+		// A validated run trains on, and checkpoints, the held-out split.
+		if trainData, err = d.HoldOut(v, splitSeed); err != nil {
+			return "", err
+		}
+	}
+	if info.EpochsDone > j.config.Epochs || info.Check(trainData, j.config) != nil {
+		return "", nil
+	}
+	return ckpt, nil
 }

@@ -128,7 +128,7 @@ func TestRecordConfigLines(t *testing.T) {
 			keys = append(keys, k)
 		}
 	}
-	want := "commit go goos goarch cpu kernels workers cores memory dataset dataset-sha256 split preset hyperparameters-from " +
+	want := "commit go goos goarch cpu kernels workers training-code cores memory dataset dataset-sha256 split preset hyperparameters-from " +
 		"seed dim lr l2 beta negatives batch temperature epochs optimizer aggregation eval-every validation"
 	if got := strings.Join(keys, " "); got != want {
 		t.Errorf("configuration keys\n got %s\nwant %s", got, want)
@@ -292,12 +292,13 @@ func TestSave(t *testing.T) {
 		t.Fatal(err)
 	}
 	again := fakeRun("tiny", model.OneBP, 5)
+	again.Config.Seed = one.Config.Seed // the same run, other figures
 	if _, err := Save(dir, []*Run{again}); err != nil {
 		t.Fatal(err)
 	}
 	runs, err := LoadRuns(dir)
 	if err != nil || len(runs) != 2 {
-		t.Fatalf("%d runs, %v: a rerun must replace the run of the same dataset and strategy", len(runs), err)
+		t.Fatalf("%d runs, %v: a rerun must replace the run of the same dataset, strategy and seed", len(runs), err)
 	}
 	for _, f := range []string{"quality.txt", "timing.txt", "README.md", "curves/tiny.svg"} {
 		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f))); err != nil {

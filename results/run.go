@@ -5,6 +5,7 @@
 package results
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
@@ -188,6 +189,10 @@ type Env struct {
 	CPU     string `json:"cpu"`
 	Kernels string `json:"kernels"` // f32 implementation: unrolled or simd
 	Workers int    `json:"workers"`
+	// TrainingCode identifies the code that computes a run's numbers (see
+	// bench.TrainingCode): runs with equal configurations, data and
+	// training code have equal quality figures.
+	TrainingCode string `json:"training_code,omitempty"`
 	// Cores is the number of logical CPUs the process could use and
 	// MemoryBytes the machine's total memory (0 where the OS does not say).
 	Cores       int   `json:"cores,omitempty"`
@@ -352,6 +357,9 @@ func sortRuns(runs []*Run) {
 		if c := strings.Compare(a.Dataset, b.Dataset); c != 0 {
 			return c
 		}
-		return strategyOrder(a.Strategy()) - strategyOrder(b.Strategy())
+		if c := strategyOrder(a.Strategy()) - strategyOrder(b.Strategy()); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Config.Seed, b.Config.Seed)
 	})
 }

@@ -1,7 +1,9 @@
 package results
 
 import (
+	"fmt"
 	"io"
+	"onebp/model"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -11,7 +13,7 @@ import (
 
 // A results directory holds:
 //
-//	runs/DATASET-STRATEGY.json   one run each (WriteJSON), the source of the rest
+//	runs/DATASET-STRATEGY-seedN.json  one run each (WriteJSON), the source of the rest
 //	quality.txt, timing.txt      the runs in the Go benchmark format
 //	README.md                    the report: per dataset, quality and cost tables
 //	curves/DATASET.svg           learning curves
@@ -24,11 +26,17 @@ var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 func fileName(dataset string) string { return unsafeName.ReplaceAllString(dataset, "_") }
 
 func runFile(dir string, r *Run) string {
-	return filepath.Join(dir, "runs", fileName(r.Dataset)+"-"+r.Strategy().String()+".json")
+	return filepath.Join(dir, "runs", RunKey(r.Dataset, r.Strategy(), r.Config.Seed)+".json")
 }
 
-// Save writes each run to dir/runs/DATASET-STRATEGY.json, replacing an
-// earlier run of the same dataset and strategy, then regenerates
+// RunKey names the run of a dataset, strategy and seed in a results
+// directory: a results directory holds one run per key.
+func RunKey(dataset string, s model.Strategy, seed uint64) string {
+	return fmt.Sprintf("%s-%v-seed%d", fileName(dataset), s, seed)
+}
+
+// Save writes each run to dir/runs/RunKey.json, replacing an earlier run of
+// the same dataset, strategy and seed, then regenerates
 // quality.txt, timing.txt, README.md and curves/*.svg from every run in
 // dir/runs, which it returns in report order. Each file is written
 // atomically.
