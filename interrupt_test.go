@@ -167,6 +167,12 @@ func TestBenchShards(t *testing.T) {
 	if a != b || strings.Count(a, "protocol=validated") != 4 {
 		t.Errorf("merged shards record\n%s\none process\n%s", b, a)
 	}
+	readme, _ := os.ReadFile(filepath.Join(shared, "README.md"))
+	for _, want := range []string{"## Findings", "OneBP validated", "OneBP - TwoBP: ", "(Holm)", "Seeds: OneBP 2022, 2023; TwoBP 2022, 2023"} {
+		if !strings.Contains(string(readme), want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
 	if _, _, err := runCmd(t, args(shared, "-shard", "4/3")...); exitCode(err) != 2 {
 		t.Errorf("-shard 4/3: %v", err)
 	}

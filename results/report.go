@@ -3,6 +3,7 @@ package results
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -32,39 +33,96 @@ func seconds(s float64) string {
 	return fmt.Sprintf("%.2f s", s)
 }
 
-// QualityRows are a dataset's quality table: per metric, both strategies'
-// final and best-on-test values and OneBP's change against TwoBP.
-func QualityRows(one, two *Run) (header []string, rows [][]string) {
-	header = []string{"metric", "OneBP final", "TwoBP final", "OneBP vs TwoBP", "OneBP best (epoch)", "TwoBP best (epoch)", "OneBP vs TwoBP (best)"}
-	ref := one
-	if ref == nil {
-		ref = two
-	}
-	val := func(r *Run, name eval.Metric) (string, float64) {
-		if r == nil {
-			return "-", 0
+// A protocol is one way of reading a run's test figures.
+type protocol struct {
+	name string
+	get  func(r *Run, m eval.Metric) (float64, bool)
+}
+
+var (
+	validated = protocol{"validated", func(r *Run, m eval.Metric) (float64, bool) {
+		if r.Selected == nil {
+			return 0, false
 		}
-		return F4(r.Final[name]), r.Final[name]
-	}
-	best := func(r *Run, name eval.Metric) (string, float64) {
-		if r == nil {
-			return "-", 0
+		v, ok := r.Selected.Test[m]
+		return v, ok
+	}}
+	final = protocol{"final", func(r *Run, m eval.Metric) (float64, bool) { v, ok := r.Final[m]; return v, ok }}
+	best  = protocol{"best-on-test", func(r *Run, m eval.Metric) (float64, bool) { b, ok := r.Best[m]; return b.Value, ok }}
+)
+
+// protocolsOf are the protocols a dataset's runs support, validated first.
+func protocolsOf(runs []*Run) []protocol {
+	for _, r := range runs {
+		if r.Selected != nil {
+			return []protocol{validated, final, best}
 		}
-		b := r.Best[name]
-		return fmt.Sprintf("%s (%d)", F4(b.Value), b.Epoch), b.Value
 	}
-	for _, name := range ref.MetricNames() {
-		of, ov := val(one, name)
-		tf, tv := val(two, name)
-		ob, obv := best(one, name)
-		tb, tbv := best(two, name)
-		change, changeBest := "-", "-"
-		if one != nil && two != nil {
-			change, changeBest = relative(ov, tv), relative(obv, tbv)
+	return []protocol{final, best}
+}
+
+// byStrategy splits runs into OneBP's and TwoBP's.
+func byStrategy(runs []*Run) (one, two []*Run) {
+	for _, r := range runs {
+		if r.Strategy() == model.OneBP {
+			one = append(one, r)
+		} else {
+			two = append(two, r)
 		}
-		rows = append(rows, []string{string(name), of, tf, change, ob, tb, changeBest})
+	}
+	return one, two
+}
+
+// spread summarises get over runs, skipping runs without a value; ok is
+// false when none has one.
+func spread(runs []*Run, get func(*Run) (float64, bool)) (Spread, bool) {
+	var xs []float64
+	for _, r := range runs {
+		if v, ok := get(r); ok {
+			xs = append(xs, v)
+		}
+	}
+	if len(xs) == 0 {
+		return Spread{}, false
+	}
+	return SpreadOf(xs), true
+}
+
+// QualityRows are a dataset's quality table: per metric and protocol,
+// both strategies over their seeds (mean ± sd [min, max] when there are
+// several) and OneBP's relative change of the mean.
+func QualityRows(runs []*Run) (header []string, rows [][]string) {
+	one, two := byStrategy(runs)
+	protos := protocolsOf(runs)
+	header = []string{"metric"}
+	for _, p := range protos {
+		label := p.name
+		if p.name == best.name {
+			label += " (optimistic)"
+		}
+		header = append(header, "OneBP "+label, "TwoBP "+label, "OneBP vs TwoBP ("+p.name+")")
+	}
+	for _, name := range runs[0].MetricNames() {
+		row := []string{string(name)}
+		for _, p := range protos {
+			get := func(r *Run) (float64, bool) { return p.get(r, name) }
+			so, okOne := spread(one, get)
+			st, okTwo := spread(two, get)
+			row = append(row, spreadCell(so, okOne, F4), spreadCell(st, okTwo, F4), "-")
+			if okOne && okTwo {
+				row[len(row)-1] = relative(so.Mean, st.Mean)
+			}
+		}
+		rows = append(rows, row)
 	}
 	return header, rows
+}
+
+func spreadCell(s Spread, ok bool, f func(float64) string) string {
+	if !ok {
+		return "-"
+	}
+	return s.Format(f)
 }
 
 // HeadlineRows are the short comparison `onebp` prints: quality at 20,
@@ -85,43 +143,63 @@ func HeadlineRows(one, two *Run) (header []string, rows [][]string) {
 			relative(float64(one.Memory.StateBytes), float64(two.Memory.StateBytes))})
 }
 
-// CostRows are a dataset's time and memory table.
-func CostRows(one, two *Run) (header []string, rows [][]string) {
+// CostRows are a dataset's time and memory table, over the seeds.
+func CostRows(runs []*Run) (header []string, rows [][]string) {
+	one, two := byStrategy(runs)
 	header = []string{"", "OneBP", "TwoBP", "OneBP vs TwoBP"}
+	always := func(f func(r *Run) float64) func(*Run) (float64, bool) {
+		return func(r *Run) (float64, bool) { return f(r), true }
+	}
+	mb := func(x float64) string { return megabytes(int64(x)) }
 	type q struct {
 		name string
-		get  func(r *Run) float64
+		get  func(r *Run) (float64, bool)
 		show func(float64) string
 	}
 	for _, c := range []q{
-		{"training time per epoch", func(r *Run) float64 { t, _ := r.MeanEpochSeconds(); return t }, seconds},
-		{"time per evaluation", func(r *Run) float64 { _, e := r.MeanEpochSeconds(); return e }, seconds},
-		{"state memory (tables, Adam, gradients)", func(r *Run) float64 { return float64(r.Memory.StateBytes) }, func(x float64) string { return megabytes(int64(x)) }},
-		{"peak resident memory of the run", func(r *Run) float64 { return float64(r.Memory.PeakRSSBytes) }, func(x float64) string { return megabytes(int64(x)) }},
-		{"final training loss", func(r *Run) float64 {
-			if len(r.Epochs) == 0 {
-				return 0
+		{"training time per epoch", always(func(r *Run) float64 { t, _ := r.MeanEpochSeconds(); return t }), seconds},
+		{"time per evaluation", always(func(r *Run) float64 { _, e := r.MeanEpochSeconds(); return e }), seconds},
+		{"state memory (tables, Adam, gradients)", always(func(r *Run) float64 { return float64(r.Memory.StateBytes) }), mb},
+		{"peak resident memory of the run", always(func(r *Run) float64 { return float64(r.Memory.PeakRSSBytes) }), mb},
+		{"epochs trained", always(func(r *Run) float64 { return float64(len(r.Epochs)) }), count},
+		{"selected epoch (validation)", func(r *Run) (float64, bool) {
+			if r.Selected == nil {
+				return 0, false
 			}
-			return r.Epochs[len(r.Epochs)-1].Loss
+			return float64(r.Selected.Epoch), true
+		}, count},
+		{"final training loss", func(r *Run) (float64, bool) {
+			if len(r.Epochs) == 0 {
+				return 0, false
+			}
+			return r.Epochs[len(r.Epochs)-1].Loss, true
 		}, func(x float64) string { return strconv.FormatFloat(x, 'f', 5, 64) }},
 	} {
-		row := []string{c.name, "-", "-", "-"}
-		if one != nil {
-			row[1] = c.show(c.get(one))
+		so, okOne := spread(one, c.get)
+		st, okTwo := spread(two, c.get)
+		if !okOne && !okTwo {
+			continue
 		}
-		if two != nil {
-			row[2] = c.show(c.get(two))
-		}
-		if one != nil && two != nil {
-			row[3] = relative(c.get(one), c.get(two))
+		row := []string{c.name, spreadCell(so, okOne, c.show), spreadCell(st, okTwo, c.show), "-"}
+		if okOne && okTwo {
+			row[3] = relative(so.Mean, st.Mean)
 		}
 		rows = append(rows, row)
 	}
 	return header, rows
 }
 
-// WriteReport writes results/README.md: per dataset, OneBP against TwoBP
-// in quality (final and best-on-test) and in cost, with the curves.
+// count formats a mean of counts: whole, or to one decimal.
+func count(x float64) string {
+	if x == math.Trunc(x) {
+		return strconv.FormatFloat(x, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(x, 'f', 1, 64)
+}
+
+// WriteReport writes results/README.md: the findings, then per dataset
+// OneBP against TwoBP in quality under each protocol, the paired tests,
+// cost, and the curves.
 func WriteReport(w io.Writer, runs []*Run) error {
 	fmt.Fprint(w, `# results
 
@@ -129,36 +207,86 @@ Written by `+"`onebp bench`"+` from the run records in `+"`runs/`"+`; never edit
 `+"`quality.txt`"+` and `+"`timing.txt`"+` hold the same runs in the Go benchmark format
 (compare commits with `+"`onebp diff HEAD~1 HEAD`"+` or benchstat).
 
-Two protocols, never mixed: **final** is the model after the last epoch (no
-selection, the honest number); **best-on-test** is each metric's maximum over
-the evaluated epochs with its epoch, the authors' protocol, which selects on
-the test set and is optimistic. "OneBP vs TwoBP" is OneBP's relative change.
+Three protocols, never mixed: **validated** is the test figures of the epoch
+selected on a validation split held out of the training items (the number to
+quote); **final** is the model after the last epoch (no selection);
+**best-on-test** is each metric's maximum over the evaluated epochs, the
+authors' protocol, which selects on the test set and is optimistic. Over
+several seeds a cell reads mean ± sample sd [min, max]; "OneBP vs TwoBP" is
+OneBP's relative change of the mean.
 `)
+	comparisons := Comparisons(runs)
+	if len(comparisons) > 0 {
+		fmt.Fprint(w, "\n## Findings\n\n")
+		if err := writeFindings(w, runs, comparisons); err != nil {
+			return err
+		}
+	}
 	names, groups := byDataset(runs)
 	for _, name := range names {
-		one, two := pair(groups[name])
-		ref := one
-		if ref == nil {
-			ref = two
-		}
+		group := groups[name]
+		ref := group[0]
 		c := ref.Config
 		fmt.Fprintf(w, "\n## %s\n\n", name)
 		fmt.Fprintf(w, "%d users, %d items, split %s, dataset sha256 `%s`.  \n", ref.Users, ref.Items, ref.Split, ref.DatasetFingerprint[:16])
-		fmt.Fprintf(w, "Preset %s: %s (beta is OneBP's); evaluated %s. Hyper-parameters: %s.  \n",
-			orDash(c.Preset), Hyperparameters(c.Config), every(c.EvalEvery), c.Source)
+		fmt.Fprintf(w, "Preset %s: %s (beta is OneBP's); evaluated %s%s. Hyper-parameters: %s.  \n",
+			orDash(c.Preset), Hyperparameters(c.Config), every(c.EvalEvery), protocolNote(c.Protocol), c.Source)
+		fmt.Fprintf(w, "Seeds: %s.  \n", seedList(group))
 		fmt.Fprintf(w, "Ran at commit `%s` with %s kernels, %d workers, on %s.\n\n", ShortCommit(ref.Env.Commit), ref.Env.Kernels, ref.Env.Workers, ref.Env.Machine())
-		h, rows := QualityRows(one, two)
+		h, rows := QualityRows(group)
 		if err := WriteTable(w, true, h, rows); err != nil {
 			return err
 		}
+		for _, cmp := range comparisons {
+			if cmp.Dataset == name {
+				fmt.Fprintf(w, "\n%s, validated, paired over %d users and seeds %s: %s", cmp.Metric, cmp.Users, joinSeeds(cmp.Seeds), cmp)
+			}
+		}
 		fmt.Fprintln(w)
-		h, rows = CostRows(one, two)
+		fmt.Fprintln(w)
+		h, rows = CostRows(group)
 		if err := WriteTable(w, true, h, rows); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "\n![%s learning curves](curves/%s.svg)\n", name, unsafeName.ReplaceAllString(name, "_"))
 	}
 	return nil
+}
+
+// protocolNote describes a validated protocol after "evaluated ...".
+func protocolNote(p Protocol) string {
+	if p.Validation == 0 {
+		return ""
+	}
+	stop := "no early stopping"
+	if p.Patience > 0 {
+		stop = fmt.Sprintf("stopping after %d evaluations without improvement", p.Patience)
+	}
+	return fmt.Sprintf(", on validation (%g of each user's training items held out) and test; epoch selected on validation %s, %s", p.Validation, p.Select, stop)
+}
+
+// seedList lists the seeds each strategy ran.
+func seedList(runs []*Run) string {
+	one, two := byStrategy(runs)
+	list := func(rs []*Run) string {
+		var seeds []uint64
+		for _, r := range rs {
+			seeds = append(seeds, r.Config.Seed)
+		}
+		return joinSeeds(seeds)
+	}
+	return fmt.Sprintf("OneBP %s; TwoBP %s", list(one), list(two))
+}
+
+func joinSeeds(seeds []uint64) string {
+	if len(seeds) == 0 {
+		return "none"
+	}
+	var parts []string
+	for _, s := range seeds {
+		parts = append(parts, strconv.FormatUint(s, 10))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func orDash(s string) string {
@@ -188,32 +316,45 @@ func every(n int) string {
 }
 
 // SummaryRows are one line per dataset: the headline numbers of OneBP and
-// TwoBP side by side.
+// TwoBP side by side, over the seeds: NDCG@20 and recall@20 under the best
+// protocol the runs support (validated, else final), epoch time and memory.
 func SummaryRows(runs []*Run) (header []string, rows [][]string) {
-	header = []string{"dataset", "setup", string(eval.RecallAt20) + " OneBP / TwoBP", string(eval.NDCGAt20) + " OneBP / TwoBP", "epoch time OneBP / TwoBP", "state memory OneBP / TwoBP"}
+	header = []string{"dataset", "setup", "protocol", string(eval.NDCGAt20) + " OneBP / TwoBP", string(eval.RecallAt20) + " OneBP / TwoBP",
+		"epoch time OneBP / TwoBP", "state memory OneBP / TwoBP", "peak RSS OneBP / TwoBP"}
 	names, groups := byDataset(runs)
 	for _, name := range names {
-		one, two := pair(groups[name])
-		if one == nil || two == nil {
+		group := groups[name]
+		one, two := byStrategy(group)
+		if len(one) == 0 || len(two) == 0 {
 			continue
 		}
-		ot, _ := one.MeanEpochSeconds()
-		tt, _ := two.MeanEpochSeconds()
+		p := protocolsOf(group)[0]
+		pairOf := func(m eval.Metric) string {
+			get := func(r *Run) (float64, bool) { return p.get(r, m) }
+			so, _ := spread(one, get)
+			st, _ := spread(two, get)
+			return fmt.Sprintf("%s / %s (%s)", F4(so.Mean), F4(st.Mean), relative(so.Mean, st.Mean))
+		}
+		costPair := func(get func(*Run) float64, show func(float64) string) string {
+			g := func(r *Run) (float64, bool) { return get(r), true }
+			so, _ := spread(one, g)
+			st, _ := spread(two, g)
+			return fmt.Sprintf("%s / %s (%s)", show(so.Mean), show(st.Mean), relative(so.Mean, st.Mean))
+		}
+		mb := func(x float64) string { return megabytes(int64(x)) }
+		c := one[0].Config
 		rows = append(rows, []string{
 			name,
-			fmt.Sprintf("%s, dim %d, %d epochs", one.Config.Preset, one.Config.Dim, one.Config.Epochs),
-			finalPair(one, two, eval.RecallAt20),
-			finalPair(one, two, eval.NDCGAt20),
-			fmt.Sprintf("%s / %s (%s)", seconds(ot), seconds(tt), relative(ot, tt)),
-			fmt.Sprintf("%s / %s (%s)", megabytes(one.Memory.StateBytes), megabytes(two.Memory.StateBytes),
-				relative(float64(one.Memory.StateBytes), float64(two.Memory.StateBytes))),
+			fmt.Sprintf("%s, dim %d, up to %d epochs, %d seeds", orDash(c.Preset), c.Dim, c.Epochs, len(one)),
+			p.name,
+			pairOf(eval.NDCGAt20),
+			pairOf(eval.RecallAt20),
+			costPair(func(r *Run) float64 { t, _ := r.MeanEpochSeconds(); return t }, seconds),
+			costPair(func(r *Run) float64 { return float64(r.Memory.StateBytes) }, mb),
+			costPair(func(r *Run) float64 { return float64(r.Memory.PeakRSSBytes) }, mb),
 		})
 	}
 	return header, rows
-}
-
-func finalPair(one, two *Run, m eval.Metric) string {
-	return fmt.Sprintf("%s / %s (%s)", F4(one.Final[m]), F4(two.Final[m]), relative(one.Final[m], two.Final[m]))
 }
 
 // Hyperparameters is a configuration's hyper-parameters in one line,
@@ -256,6 +397,12 @@ func UpdateReadmeSummary(path string, runs []*Run) (bool, error) {
 	h, rows := SummaryRows(runs)
 	if err := WriteTable(&b, true, h, rows); err != nil {
 		return false, err
+	}
+	if cs := Comparisons(runs); len(cs) > 0 {
+		b.WriteString("\n#### Findings\n\n")
+		if err := writeFindings(&b, runs, cs); err != nil {
+			return false, err
+		}
 	}
 	b.WriteString("\n" + summaryEnd + after)
 	return true, atomicfile.Write(path, func(w io.Writer) error { _, err := io.WriteString(w, b.String()); return err })

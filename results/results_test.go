@@ -306,7 +306,7 @@ func TestSave(t *testing.T) {
 		}
 	}
 	readme, _ := os.ReadFile(filepath.Join(dir, "README.md"))
-	for _, want := range []string{"## tiny", "| metric", "OneBP best (epoch)", "training time per epoch", "dim 8, lr 0.01, l2 1e-05, beta 0.99"} {
+	for _, want := range []string{"## tiny", "| metric", "OneBP best-on-test (optimistic)", "training time per epoch", "dim 8, lr 0.01, l2 1e-05, beta 0.99"} {
 		if !bytes.Contains(readme, []byte(want)) {
 			t.Errorf("README.md lacks %q", want)
 		}

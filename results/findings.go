@@ -1,0 +1,86 @@
+package results
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"onebp/model/eval"
+)
+
+// Alpha is the family-wise significance level the findings use, after
+// Holm's correction.
+const Alpha = 0.05
+
+// writeFindings answers, per dataset with validated runs of both
+// strategies, whether OneBP beats TwoBP in accuracy (the paired tests), in
+// epoch time and in memory, and how the accuracy answer changes between
+// best-on-test, final and validated selection. It is written from the
+// numbers alone, so it is regenerated with them.
+func writeFindings(w io.Writer, runs []*Run, cs []Comparison) error {
+	fmt.Fprintf(w, "Paired per-user differences on the validated test figures, averaged over seeds, with 95%% bootstrap intervals and two-sided sign-flip tests (%d resamples), Holm-corrected over the %d comparisons below; a difference counts at %g after the correction.\n\n",
+		Resamples, len(cs), Alpha)
+	names, groups := byDataset(runs)
+	for _, name := range names {
+		var mine []Comparison
+		for _, c := range cs {
+			if c.Dataset == name {
+				mine = append(mine, c)
+			}
+		}
+		if len(mine) == 0 {
+			continue
+		}
+		one, two := byStrategy(groups[name])
+		var acc []string
+		for _, c := range mine {
+			acc = append(acc, fmt.Sprintf("%s %s (%s)", c.Metric, c, verdict(c)))
+		}
+		fmt.Fprintf(w, "- **%s** (%d users, seeds %s): %s.", name, mine[0].Users, joinSeeds(mine[0].Seeds), strings.Join(acc, "; "))
+		epoch := func(r *Run) (float64, bool) { t, _ := r.MeanEpochSeconds(); return t, true }
+		state := func(r *Run) (float64, bool) { return float64(r.Memory.StateBytes), true }
+		peak := func(r *Run) (float64, bool) { return float64(r.Memory.PeakRSSBytes), true }
+		fmt.Fprintf(w, " Epoch time: %s. State memory: %s; peak resident memory: %s.",
+			costFinding(one, two, epoch, seconds, "faster", "slower"),
+			costFinding(one, two, state, func(x float64) string { return megabytes(int64(x)) }, "smaller", "larger"),
+			costFinding(one, two, peak, func(x float64) string { return megabytes(int64(x)) }, "smaller", "larger"))
+		var byProto []string
+		for _, p := range []protocol{best, final, validated} {
+			get := func(r *Run) (float64, bool) { return p.get(r, eval.NDCGAt20) }
+			so, okOne := spread(one, get)
+			st, okTwo := spread(two, get)
+			if okOne && okTwo {
+				byProto = append(byProto, fmt.Sprintf("%s %s vs %s (%s)", p.name, F4(so.Mean), F4(st.Mean), relative(so.Mean, st.Mean)))
+			}
+		}
+		fmt.Fprintf(w, " %s OneBP vs TwoBP by selection: %s.\n", eval.NDCGAt20, strings.Join(byProto, ", "))
+	}
+	return nil
+}
+
+// verdict says what a comparison shows at Alpha after Holm.
+func verdict(c Comparison) string {
+	switch {
+	case c.PHolm >= Alpha:
+		return "no significant difference"
+	case c.Mean > 0:
+		return "OneBP better"
+	default:
+		return "TwoBP better"
+	}
+}
+
+// costFinding compares a cost over seeds: OneBP's and TwoBP's means, the
+// relative change, and a word only when the seeds' ranges do not overlap.
+func costFinding(one, two []*Run, get func(*Run) (float64, bool), show func(float64) string, less, more string) string {
+	so, _ := spread(one, get)
+	st, _ := spread(two, get)
+	word := "ranges overlap"
+	switch {
+	case so.Max < st.Min:
+		word = "OneBP " + less
+	case so.Min > st.Max:
+		word = "OneBP " + more
+	}
+	return fmt.Sprintf("OneBP %s vs TwoBP %s (%s, %s)", show(so.Mean), show(st.Mean), relative(so.Mean, st.Mean), word)
+}
