@@ -200,7 +200,14 @@ func planSuite(opts SuiteOptions) (plan []job, names []string, err error) {
 		c := h.Config
 		cost := float64(c.Epochs) * float64(d.Train.NNZ()) * float64(c.Negatives+1) * float64(c.Dim)
 		for k := range max(opts.Seeds, 1) {
-			for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
+			// Alternating the strategies' order from seed to seed spreads
+			// OneBP's and TwoBP's jobs, which take different times, evenly
+			// over the shards.
+			strategies := []model.Strategy{model.OneBP, model.TwoBP}
+			if k%2 == 1 {
+				strategies[0], strategies[1] = strategies[1], strategies[0]
+			}
+			for _, s := range strategies {
 				cfg := h.Config
 				cfg.Strategy, cfg.Seed, cfg.Workers = s, h.Config.Seed+uint64(k), opts.Workers
 				if err := cfg.CheckFor(d); err != nil {
