@@ -30,7 +30,7 @@ func configFlags(fs *flag.FlagSet, c *model.Config) {
 	fs.IntVar(&c.Batch, "batch", c.Batch, "batch size")
 	fs.Float64Var(&c.Temperature, "temperature", c.Temperature, "InfoNCE temperature")
 	fs.IntVar(&c.Epochs, "epochs", c.Epochs, "epochs")
-	fs.TextVar(&c.Optimizer, "optimizer", c.Optimizer, "adam (dense, as PyTorch) or sparse-adam (only the rows in the batch)")
+	fs.TextVar(&c.Optimizer, "optimizer", c.Optimizer, "adam (dense, as PyTorch; without -l2 executed lazily, at the cost of the rows a batch touches), adam-eager (the same, every row at every step, as PyTorch executes it) or sparse-adam (only the rows in the batch)")
 	fs.TextVar(&c.Aggregation, "aggregation", c.Aggregation, "OneBP with a user repeated in a batch: reference (last row wins) or sequential")
 	fs.IntVar(&c.Workers, "workers", c.Workers, "worker goroutines (0: GOMAXPROCS; never changes a result)")
 }

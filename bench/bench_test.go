@@ -68,37 +68,50 @@ func epochDims(name string) []int {
 	return []int{h.Config.Dim}
 }
 
+// epochOptimizers are the executions of dense Adam BenchmarkEpoch compares:
+// lazy and eager where they differ (no weight decay), else the one.
+func epochOptimizers(cfg model.Config) []model.Optimizer {
+	if cfg.L2 == 0 {
+		return []model.Optimizer{model.DenseAdam, model.EagerAdam}
+	}
+	return []model.Optimizer{model.DenseAdam}
+}
+
 // BenchmarkEpoch times one training epoch at the paper preset's
-// hyper-parameters.
+// hyper-parameters, with dense Adam executed lazily (optimizer=adam) and,
+// where that differs, eagerly as PyTorch does (optimizer=adam-eager).
 func BenchmarkEpoch(b *testing.B) {
 	for _, name := range []string{"ml-100k", "ml-1m", "gowalla", "yelp2018", "amazon-book"} {
+		paper, _ := PresetFor(data.Spec{Kind: data.KindRegistered, Name: name}, PresetPaper)
 		for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
 			for _, dim := range epochDims(name) {
-				b.Run(fmt.Sprintf("dataset=%s/strategy=%v/dim=%d", name, s, dim), func(b *testing.B) {
-					d, label := loadBench(b, name)
-					if label != name {
-						b.Logf("%s is not in ONEBP_DATA: its synthetic twin runs", name)
-					}
-					h, _ := PresetFor(data.Spec{Kind: data.KindRegistered, Name: name}, PresetPaper)
-					cfg := h.Config
-					cfg.Strategy, cfg.Dim = s, dim
-					tr, err := model.NewTrainer(d, cfg)
-					if err != nil {
-						b.Fatal(err)
-					}
-					defer tr.Close()
-					b.ReportAllocs()
-					samples := 0
-					for b.Loop() {
-						st, err := tr.Epoch(context.Background())
+				for _, opt := range epochOptimizers(paper.Config) {
+					b.Run(fmt.Sprintf("dataset=%s/strategy=%v/dim=%d/optimizer=%v", name, s, dim, opt), func(b *testing.B) {
+						d, label := loadBench(b, name)
+						if label != name {
+							b.Logf("%s is not in ONEBP_DATA: its synthetic twin runs", name)
+						}
+						h, _ := PresetFor(data.Spec{Kind: data.KindRegistered, Name: name}, PresetPaper)
+						cfg := h.Config
+						cfg.Strategy, cfg.Dim, cfg.Optimizer = s, dim, opt
+						tr, err := model.NewTrainer(d, cfg)
 						if err != nil {
 							b.Fatal(err)
 						}
-						samples += st.Samples
-					}
-					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(samples), "ns/sample")
-					b.ReportMetric(float64(tr.StateBytes().Total()), "state_bytes")
-				})
+						defer tr.Close()
+						b.ReportAllocs()
+						samples := 0
+						for b.Loop() {
+							st, err := tr.Epoch(context.Background())
+							if err != nil {
+								b.Fatal(err)
+							}
+							samples += st.Samples
+						}
+						b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(samples), "ns/sample")
+						b.ReportMetric(float64(tr.StateBytes().Total()), "state_bytes")
+					})
+				}
 			}
 		}
 	}

@@ -13,6 +13,10 @@ import (
 type adamState struct {
 	m, v, grad Table
 	stamp      []uint32
+	// last[r] is the step through which row r is current when dense Adam
+	// runs lazily (nil otherwise): rows a batch skips fall behind and catch
+	// up (skipPlan) when next read.
+	last []uint32
 }
 
 func newAdamState(t Table) *adamState {
@@ -25,7 +29,15 @@ func newAdamState(t Table) *adamState {
 }
 
 func (a *adamState) bytes() (moments, gradients int64) {
-	return a.m.Bytes() + a.v.Bytes(), a.grad.Bytes() + int64(len(a.stamp))*4
+	return a.m.Bytes() + a.v.Bytes(), a.grad.Bytes() + int64(len(a.stamp)+len(a.last))*4
+}
+
+// catchUp brings row r, current through step a.last[r], to step now.
+func (a *adamState) catchUp(t Table, r int, now uint32, plans *skipPlans) {
+	if last := a.last[r]; last < now {
+		plans.get(last, now-last).catchUp(t.Row(r), a.m.Row(r), a.v.Row(r))
+		a.last[r] = now
+	}
 }
 
 // accumulate adds x*row to the gradient of table row r.
@@ -52,6 +64,9 @@ func (a *adamState) step(t Table, s *f32.AdamStep, dense bool, stamp uint32, lo,
 			g := a.grad.Row(r)
 			if !dense {
 				ok = f32.Adam(t.Row(r), g, a.m.Row(r), a.v.Row(r), s) && ok
+				if a.last != nil {
+					a.last[r] = stamp // the step just taken
+				}
 			}
 			clear(g)
 		}

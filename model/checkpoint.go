@@ -136,6 +136,15 @@ func (t *Trainer) LoadCheckpoint(path string) (json.RawMessage, error) {
 		return nil, fmt.Errorf("%w (the file changed while it was read: the training state is not usable)", err)
 	}
 	t.epochs, t.steps = c.header.Epochs, c.header.Steps
+	// A checkpoint holds caught-up tables (it is taken between epochs), so
+	// every row is current, whichever execution wrote it.
+	for _, a := range []*adamState{t.itemAdam, t.userAdam} {
+		if a != nil && a.last != nil {
+			for r := range a.last {
+				a.last[r] = uint32(t.steps)
+			}
+		}
+	}
 	return c.header.Note, nil
 }
 

@@ -65,6 +65,7 @@ type epochScratch struct {
 
 // workerScratch is one worker's own buffers.
 type workerScratch struct {
+	plans    *skipPlans // lazy dense Adam's catch-up plans
 	src      *rand.PCG
 	scores   []float64 // k
 	dots     []float32 // k
@@ -75,6 +76,7 @@ type workerScratch struct {
 // running them allocates nothing.
 type phases struct {
 	forward, items, gradients, steps, aggregate func(w, lo, hi int)
+	sample, catchUp, score, catchUpAll          func(w, lo, hi int) // lazy dense Adam
 }
 
 // EpochStats describe one epoch of training.
@@ -136,16 +138,26 @@ func NewTrainer(d *data.Dataset, cfg Config) (*Trainer, error) {
 	} else {
 		t.userStamp = make([]uint32, d.Users)
 	}
+	for _, a := range []*adamState{t.itemAdam, t.userAdam} {
+		if a != nil && cfg.lazyAdam() {
+			a.last = make([]uint32, len(a.stamp))
+		}
+	}
 	for range t.pool.workers {
-		t.workers = append(t.workers, workerScratch{
+		ws := workerScratch{
 			src:    prng.New(cfg.Seed, prng.ForNegatives),
 			scores: make([]float64, k),
 			dots:   make([]float32, k),
-		})
+		}
+		if cfg.lazyAdam() {
+			ws.plans = &skipPlans{lr: cfg.LR}
+		}
+		t.workers = append(t.workers, ws)
 	}
 	t.phases = phases{
 		forward: t.forwardRows, items: t.itemGradientsAndStep, aggregate: t.aggregateUsers,
 		gradients: t.bothGradients, steps: t.bothSteps,
+		sample: t.sampleRows, catchUp: t.catchUpBatch, score: t.scoreRows, catchUpAll: t.catchUpAll,
 	}
 	return t, nil
 }
@@ -211,6 +223,11 @@ func (t *Trainer) Epoch(ctx context.Context) (EpochStats, error) {
 		}
 		loss += l
 	}
+	if t.cfg.lazyAdam() {
+		// Whatever reads the tables next (evaluation, a checkpoint, an
+		// export) sees them as eager execution would leave them.
+		t.pool.run(max(t.Items.Rows, t.Users.Rows), t.phases.catchUpAll)
+	}
 	t.epochs++
 	return EpochStats{
 		Epoch:   t.epoch,
@@ -223,7 +240,14 @@ func (t *Trainer) Epoch(ctx context.Context) (EpochStats, error) {
 
 // trainBatch runs one batch and returns its mean loss.
 func (t *Trainer) trainBatch() (float64, error) {
-	t.pool.run(t.cfg.Batch, t.phases.forward)
+	if t.cfg.lazyAdam() {
+		// The rows the batch reads catch up between sampling and scoring.
+		t.pool.run(t.cfg.Batch, t.phases.sample)
+		t.pool.run(max(t.Items.Rows, t.Users.Rows), t.phases.catchUp)
+		t.pool.run(t.cfg.Batch, t.phases.score)
+	} else {
+		t.pool.run(t.cfg.Batch, t.phases.forward)
+	}
 	loss := 0.0
 	for _, l := range t.rowLoss {
 		loss += l
@@ -258,18 +282,67 @@ func (t *Trainer) trainBatch() (float64, error) {
 // tau, B and the softmax's sum is done as multiplying by their float64
 // reciprocals.
 func (t *Trainer) forwardRows(w, lo, hi int) {
+	// Sample every row first, so that the scoring has only independent
+	// memory loads to wait for.
+	t.sampleRows(w, lo, hi)
+	t.scoreRows(w, lo, hi)
+}
+
+// sampleRows draws the candidates of rows [lo, hi): the positive item,
+// then the negatives from the stream (seed, negatives, epoch, row).
+func (t *Trainer) sampleRows(w, lo, hi int) {
 	k := 1 + t.cfg.Negatives
-	invTau := 1 / t.cfg.Temperature
-	scale := invTau / float64(t.cfg.Batch) // of dL/ds, into coef
-	src, s, dots := t.workers[w].src, t.workers[w].scores, t.workers[w].dots
-	// Sample every row first, so that the scoring below has only
-	// independent memory loads to wait for.
+	src := t.workers[w].src
 	for r := lo; r < hi; r++ {
 		cand := t.cand[r*k : (r+1)*k]
 		cand[0] = t.rowItem(r)
 		prng.Reseed(src, t.cfg.Seed, prng.ForNegatives, uint64(t.epoch), uint64(t.batch*t.cfg.Batch+r))
 		t.sampler.sample(src, t.rowUser(r), cand[1:])
 	}
+}
+
+// catchUpBatch brings the rows in [lo, hi) of the tables that the batch
+// reads (its candidate items; for TwoBP its users) to the current step.
+func (t *Trainer) catchUpBatch(w, lo, hi int) {
+	now, plans := uint32(t.steps), t.workers[w].plans
+	for _, i := range t.cand {
+		if int(i) >= lo && int(i) < hi {
+			t.itemAdam.catchUp(t.Items, int(i), now, plans)
+		}
+	}
+	if t.userAdam != nil {
+		for r := range t.rows {
+			if u := int(t.rowUser(r)); u >= lo && u < hi {
+				t.userAdam.catchUp(t.Users, u, now, plans)
+			}
+		}
+	}
+}
+
+// catchUpAll brings every row in [lo, hi) of the Adam-trained tables to
+// the current step.
+func (t *Trainer) catchUpAll(w, lo, hi int) {
+	now, plans := uint32(t.steps), t.workers[w].plans
+	for _, p := range []struct {
+		a   *adamState
+		tab Table
+	}{{t.itemAdam, t.Items}, {t.userAdam, t.Users}} {
+		if p.a == nil {
+			continue
+		}
+		for r := lo; r < min(hi, p.tab.Rows); r++ {
+			p.a.catchUp(p.tab, r, now, plans)
+		}
+	}
+}
+
+// scoreRows scores the candidates of rows [lo, hi) and computes the loss
+// and the gradient coefficients.
+func (t *Trainer) scoreRows(w, lo, hi int) {
+	k := 1 + t.cfg.Negatives
+	invTau := 1 / t.cfg.Temperature
+	scale := invTau / float64(t.cfg.Batch) // of dL/ds, into coef
+	s, dots := t.workers[w].scores, t.workers[w].dots
 	for r := lo; r < hi; r++ {
 		f32.Dots(t.Users.Row(int(t.rowUser(r))), t.Items.Data, t.cand[r*k:(r+1)*k], dots)
 		top := math.Inf(-1)
@@ -319,7 +392,8 @@ func (t *Trainer) userGradientsFor(lo, hi int) {
 // stepFor applies Adam to rows [lo, hi) of a table and notes a row that
 // is no longer finite.
 func (t *Trainer) stepFor(w int, a *adamState, tab Table, what string, lo, hi int) {
-	if bad := a.step(tab, &t.adam, t.cfg.Optimizer == DenseAdam, t.stamp(), lo, hi); bad >= 0 && t.workers[w].firstBad == "" {
+	dense := t.cfg.Optimizer != SparseAdam && !t.cfg.lazyAdam()
+	if bad := a.step(tab, &t.adam, dense, t.stamp(), lo, hi); bad >= 0 && t.workers[w].firstBad == "" {
 		t.workers[w].firstBad = fmt.Sprintf("%s %d's embedding holds %v after the Adam step", what, bad/tab.Dim, tab.Data[bad])
 	}
 }

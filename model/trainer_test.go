@@ -284,9 +284,12 @@ func syntheticConfig(s Strategy) Config {
 func TestDeterministicAcrossWorkers(t *testing.T) {
 	d := syntheticDataset(t)
 	for _, s := range []Strategy{OneBP, TwoBP} {
-		for _, opt := range []Optimizer{DenseAdam, SparseAdam} {
+		for _, opt := range []Optimizer{DenseAdam, SparseAdam, lazyDenseAdam} {
 			cfg := syntheticConfig(s)
 			cfg.Optimizer = opt
+			if opt == lazyDenseAdam {
+				cfg.Optimizer, cfg.L2 = DenseAdam, 0
+			}
 			var first []byte
 			var firstLoss []float64
 			for _, w := range []int{1, 2, 8} {
@@ -311,6 +314,10 @@ func TestDeterministicAcrossWorkers(t *testing.T) {
 		}
 	}
 }
+
+// lazyDenseAdam stands, in test tables, for DenseAdam without weight
+// decay, which runs lazily.
+const lazyDenseAdam Optimizer = -1
 
 func TestCheckpointResume(t *testing.T) {
 	d := syntheticDataset(t)
@@ -427,9 +434,13 @@ func TestDivergenceStops(t *testing.T) {
 
 func TestNoAllocationsPerBatch(t *testing.T) {
 	d := syntheticDataset(t)
-	for _, s := range []Strategy{OneBP, TwoBP} {
+	for _, c := range []struct {
+		s  Strategy
+		l2 float64 // 0: lazy dense Adam
+	}{{OneBP, 1e-5}, {TwoBP, 1e-5}, {OneBP, 0}, {TwoBP, 0}} {
+		s := c.s
 		cfg := syntheticConfig(s)
-		cfg.Workers = 2
+		cfg.Workers, cfg.L2 = 2, c.l2
 		tr := newTrainer(t, d, cfg)
 		copy(tr.order, tr.pairs)
 		tr.rows = tr.order[:cfg.Batch]

@@ -1,0 +1,138 @@
+package model
+
+import (
+	"math"
+)
+
+// Lazy execution of dense Adam (DESIGN.md, "Adam, executed lazily").
+//
+// With no weight decay, a row absent from a batch has gradient exactly 0,
+// and dense Adam still moves it: m <- b1 m, v <- b2 v and
+// w <- w - c(t) m / (sqrt(v)/sqrt(bc2(t)) + eps). Instead of applying
+// those steps to every row at every step, a row is left behind and caught
+// up when it is next needed: the k skipped steps after step L decay the
+// moments by b1^k and b2^k, and move the weight by
+//
+//	m_L * sum_{j=1..k} c_j / (e_j s + eps),   s = sqrt(v_L),
+//	c_j = lr b1^j / (1 - b1^(L+j)),           e_j = b2^(j/2) / sqrt(1 - b2^(L+j)).
+//
+// Expanding 1/(e_j s + eps) in powers of x_j = eps/(e_j s) gives
+//
+//	sum_n (-eps)^n s^-(n+1) A_n,   A_n = sum_j c_j e_j^-(n+1),
+//
+// per-row scalars (they depend on L and k only) times per-element powers of
+// 1/s. skipTerms terms leave a relative error below x^skipTerms, at most
+// 2^-30 when every x_j <= skipRatio; an element with a larger x_j (a tiny
+// v) replays its steps one by one instead. Steps beyond skipHorizon add
+// less than 2^-30 of the first one and are left out of the weight (never
+// out of the moments).
+const (
+	skipTerms   = 5
+	skipRatio   = 1.0 / 64 // (1/64)^5 = 2^-30
+	skipHorizon = 256      // 31.7 * r^256 / (1-r) < 2^-30 for r = b1/sqrt(b2)
+)
+
+// A skipPlan holds the per-row scalars of catching up the steps L+1..L+k.
+type skipPlan struct {
+	last, k        uint32 // L and k: the plan's key
+	decay1, decay2 float64
+	coef           [skipTerms]float64 // A_n
+	minE           float64            // e_j at the last step counted, the smallest
+	steps          int                // min(k, skipHorizon)
+	c, e           [skipHorizon]float64
+}
+
+// plan fills p for k >= 1 steps skipped after step last, with learning
+// rate lr. The powers are taken by repeated squaring and products, so the
+// plan is the same everywhere.
+func (p *skipPlan) plan(lr float64, last, k uint32) {
+	p.last, p.k = last, k
+	p.decay1, p.decay2 = powInt(AdamBeta1, int(k)), powInt(AdamBeta2, int(k))
+	p.steps = int(min(k, skipHorizon))
+	p.coef = [skipTerms]float64{}
+	b1L, b2L := powInt(AdamBeta1, int(last)), powInt(AdamBeta2, int(last))
+	b1j, b2j := 1.0, 1.0
+	for j := range p.steps {
+		b1j *= AdamBeta1
+		b2j *= AdamBeta2
+		c := lr * b1j / (1 - b1L*b1j)
+		e := math.Sqrt(b2j) / math.Sqrt(1-b2L*b2j)
+		p.c[j], p.e[j] = c, e
+		inv := 1 / e
+		pw := inv
+		for n := range skipTerms {
+			p.coef[n] += c * pw
+			pw *= inv
+		}
+	}
+	p.minE = p.e[p.steps-1]
+}
+
+// powInt is x**n by repeated squaring.
+func powInt(x float64, n int) float64 {
+	r := 1.0
+	for ; n > 0; n >>= 1 {
+		if n&1 == 1 {
+			r *= x
+		}
+		x *= x
+	}
+	return r
+}
+
+// catchUp applies plan p's skipped steps to one row's weights w and
+// moments m, v:
+//
+//	for i := range w {
+//		s := sqrt(float64(v[i]))
+//		w[i] = float32(float64(w[i]) - float64(m[i]) * sum_j p.c[j] / (p.e[j]*s + eps))
+//		m[i] = float32(float64(m[i]) * p.decay1)
+//		v[i] = float32(float64(v[i]) * p.decay2)
+//	}
+//
+// with the sum taken by the series where it converges fast enough.
+func (p *skipPlan) catchUp(w, m, v []float32) {
+	m, v = m[:len(w)], v[:len(w)]
+	const eps = AdamEps
+	// The series applies where eps/(minE*s) <= skipRatio.
+	sMin := eps / (p.minE * skipRatio)
+	for i := range w {
+		mi, vi := float64(m[i]), float64(v[i])
+		if mi != 0 {
+			s := math.Sqrt(vi)
+			var sum float64
+			if s >= sMin {
+				u := 1 / s
+				x := -eps * u
+				acc := p.coef[skipTerms-1]
+				for n := skipTerms - 2; n >= 0; n-- {
+					acc = p.coef[n] + x*acc
+				}
+				sum = acc * u
+			} else {
+				for j := range p.steps {
+					sum += p.c[j] / (p.e[j]*s + eps)
+				}
+			}
+			w[i] = float32(float64(w[i]) - mi*sum)
+		}
+		m[i] = float32(mi * p.decay1)
+		v[i] = float32(vi * p.decay2)
+	}
+}
+
+// skipPlans is a small cache of plans keyed by (last, k): the rows of a
+// batch were last touched at a few recent steps.
+type skipPlans struct {
+	lr    float64
+	plans [16]skipPlan
+}
+
+// get returns the plan of k steps skipped after step last.
+func (c *skipPlans) get(last, k uint32) *skipPlan {
+	p := &c.plans[last%uint32(len(c.plans))]
+	if p.k != k || p.last != last {
+		p.plan(c.lr, last, k)
+	}
+	return p
+}
