@@ -153,7 +153,8 @@ func runVersion(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
 		version = info.Main.Version
 	}
-	env := bench.CurrentEnv(0)
-	fmt.Fprintf(stdout, "onebp %s, commit %s\n%s %s/%s, %s kernels\n%s\n", version, env.Commit, env.Go, env.GOOS, env.GOARCH, env.Kernels, env.Machine())
+	env := bench.CurrentEnv(model.Config{Optimizer: model.EagerAdam})
+	fmt.Fprintf(stdout, "onebp %s, commit %s, training code %s (with lazy dense Adam %s)\n%s %s/%s, %s kernels\n%s\n", version, env.Commit,
+		env.TrainingCode, bench.TrainingCode(model.Config{Optimizer: model.DenseAdam}), env.Go, env.GOOS, env.GOARCH, env.Kernels, env.Machine())
 	return nil
 }

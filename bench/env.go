@@ -12,33 +12,40 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"onebp/model"
 	"onebp/model/f32"
 	"onebp/results"
 )
 
 // CurrentEnv describes this process and machine, for a run with the given
 // number of workers.
-func CurrentEnv(workers int) results.Env {
+func CurrentEnv(cfg model.Config) results.Env {
+	workers := cfg.WorkerCount()
 	return results.Env{
 		Commit: commit(), Go: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
 		CPU: cpuName(), Kernels: f32.Impl(), Workers: workers,
-		Cores: runtime.NumCPU(), MemoryBytes: totalMemory(), TrainingCode: TrainingCode(),
+		Cores: runtime.NumCPU(), MemoryBytes: totalMemory(), TrainingCode: TrainingCode(cfg),
 	}
 }
 
 // The regress tests' golden files pin the bits training and evaluation
 // produce; any change that moves a result has to rewrite them.
 //
-//go:embed testdata/synthetic.golden testdata/parity_start.golden
+//go:embed testdata/synthetic.golden testdata/parity_start.golden testdata/lazy.golden
 var goldens embed.FS
 
-// TrainingCode identifies the code that computes a run's numbers: the
-// first 12 hex digits of the SHA-256 of the regress tests' golden files,
-// which change (under -update) exactly when a change moves a pinned
+// TrainingCode identifies the code that computes the numbers of a run
+// with configuration cfg: the first 12 hex digits of the SHA-256 of the
+// golden files that pin the code paths cfg runs (lazy dense Adam has its
+// own), which change (under -update) exactly when a change moves a pinned
 // result. A suite reuses a recorded run only under the same TrainingCode.
-func TrainingCode() string {
+func TrainingCode(cfg model.Config) string {
 	h := sha256.New()
-	for _, name := range []string{"testdata/synthetic.golden", "testdata/parity_start.golden"} {
+	files := []string{"testdata/synthetic.golden", "testdata/parity_start.golden"}
+	if cfg.LazyAdam() {
+		files = append(files, "testdata/lazy.golden")
+	}
+	for _, name := range files {
 		b, err := goldens.ReadFile(name)
 		if err != nil {
 			panic(err) // embedded at build time

@@ -78,6 +78,10 @@ func TestSyntheticGolden(t *testing.T) {
 	cfg := h.Config
 	cfg.Epochs, cfg.Batch, cfg.LR = 2, 256, 1e-2
 	checkGolden(t, "testdata/synthetic.golden", trainingTrace(t, d, cfg))
+	// Without weight decay dense Adam runs lazily: another code path, and
+	// another golden.
+	cfg.L2 = 0
+	checkGolden(t, "testdata/lazy.golden", trainingTrace(t, d, cfg))
 }
 
 // TestParityStartGolden pins the first epochs of the parity runs on

@@ -118,3 +118,13 @@ func TestEpochNote(t *testing.T) {
 		t.Errorf("from an empty array: %s", empty)
 	}
 }
+
+// TestTrainingCode: runs of one code path share a code, and lazy dense
+// Adam, pinned by its own golden, has another.
+func TestTrainingCode(t *testing.T) {
+	eager, lazy := model.Config{L2: 1e-5}, model.Config{}
+	if TrainingCode(eager) != TrainingCode(model.Config{Optimizer: model.EagerAdam}) ||
+		TrainingCode(eager) == TrainingCode(lazy) || len(TrainingCode(lazy)) != 12 {
+		t.Errorf("training codes: eager %s, lazy %s", TrainingCode(eager), TrainingCode(lazy))
+	}
+}

@@ -87,7 +87,7 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 		Dataset: spec.Data.Name, DatasetFingerprint: spec.Data.Fingerprint, Split: trainData.Split,
 		Users: spec.Data.Users, Items: spec.Data.Items,
 		Config: results.Config{Config: cfg, Protocol: proto, Preset: string(spec.Preset), Source: spec.Source},
-		Env:    CurrentEnv(cfg.WorkerCount()),
+		Env:    CurrentEnv(cfg),
 		Epochs: earlier,
 	}
 	if spec.Resume != "" {

@@ -250,7 +250,7 @@ func pending(opts SuiteOptions, plan []job) ([]job, error) {
 // configuration and protocol under the same preset, complete, on the same
 // data, by the same training code.
 func sameJob(r *results.Run, j job, preset Preset) bool {
-	return !r.Interrupted && r.Env.TrainingCode == TrainingCode() &&
+	return !r.Interrupted && r.Env.TrainingCode == TrainingCode(j.config) &&
 		len(model.Differences(r.Config.Config, j.config)) == 0 && r.Config.Protocol == j.hyper.Protocol &&
 		r.Config.Preset == string(preset) && r.DatasetFingerprint == j.dataset
 }

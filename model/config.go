@@ -214,9 +214,9 @@ func (c Config) Model() Config {
 	return c
 }
 
-// lazyAdam says whether dense Adam runs lazily: exactly when there is no
+// LazyAdam says whether dense Adam runs lazily: exactly when there is no
 // weight decay, so that a skipped row's gradient is exactly 0.
-func (c Config) lazyAdam() bool { return c.Optimizer == DenseAdam && c.L2 == 0 }
+func (c Config) LazyAdam() bool { return c.Optimizer == DenseAdam && c.L2 == 0 }
 
 // A Field is one hyper-parameter as records and reports show it.
 type Field struct {

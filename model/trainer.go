@@ -139,7 +139,7 @@ func NewTrainer(d *data.Dataset, cfg Config) (*Trainer, error) {
 		t.userStamp = make([]uint32, d.Users)
 	}
 	for _, a := range []*adamState{t.itemAdam, t.userAdam} {
-		if a != nil && cfg.lazyAdam() {
+		if a != nil && cfg.LazyAdam() {
 			a.last = make([]uint32, len(a.stamp))
 		}
 	}
@@ -149,7 +149,7 @@ func NewTrainer(d *data.Dataset, cfg Config) (*Trainer, error) {
 			scores: make([]float64, k),
 			dots:   make([]float32, k),
 		}
-		if cfg.lazyAdam() {
+		if cfg.LazyAdam() {
 			ws.plans = &skipPlans{lr: cfg.LR}
 		}
 		t.workers = append(t.workers, ws)
@@ -223,7 +223,7 @@ func (t *Trainer) Epoch(ctx context.Context) (EpochStats, error) {
 		}
 		loss += l
 	}
-	if t.cfg.lazyAdam() {
+	if t.cfg.LazyAdam() {
 		// Whatever reads the tables next (evaluation, a checkpoint, an
 		// export) sees them as eager execution would leave them.
 		t.pool.run(max(t.Items.Rows, t.Users.Rows), t.phases.catchUpAll)
@@ -240,7 +240,7 @@ func (t *Trainer) Epoch(ctx context.Context) (EpochStats, error) {
 
 // trainBatch runs one batch and returns its mean loss.
 func (t *Trainer) trainBatch() (float64, error) {
-	if t.cfg.lazyAdam() {
+	if t.cfg.LazyAdam() {
 		// The rows the batch reads catch up between sampling and scoring.
 		t.pool.run(t.cfg.Batch, t.phases.sample)
 		t.pool.run(max(t.Items.Rows, t.Users.Rows), t.phases.catchUp)
@@ -392,7 +392,7 @@ func (t *Trainer) userGradientsFor(lo, hi int) {
 // stepFor applies Adam to rows [lo, hi) of a table and notes a row that
 // is no longer finite.
 func (t *Trainer) stepFor(w int, a *adamState, tab Table, what string, lo, hi int) {
-	dense := t.cfg.Optimizer != SparseAdam && !t.cfg.lazyAdam()
+	dense := t.cfg.Optimizer != SparseAdam && !t.cfg.LazyAdam()
 	if bad := a.step(tab, &t.adam, dense, t.stamp(), lo, hi); bad >= 0 && t.workers[w].firstBad == "" {
 		t.workers[w].firstBad = fmt.Sprintf("%s %d's embedding holds %v after the Adam step", what, bad/tab.Dim, tab.Data[bad])
 	}
