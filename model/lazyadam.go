@@ -2,6 +2,8 @@ package model
 
 import (
 	"math"
+
+	"onebp/model/f32"
 )
 
 // Lazy execution of dense Adam (DESIGN.md, "Adam, executed lazily").
@@ -21,11 +23,12 @@ import (
 //	sum_n (-eps)^n s^-(n+1) A_n,   A_n = sum_j c_j e_j^-(n+1),
 //
 // per-row scalars (they depend on L and k only) times per-element powers of
-// 1/s. skipTerms terms leave a relative error below x^skipTerms, at most
-// 2^-30 when every x_j <= skipRatio; an element with a larger x_j (a tiny
-// v) replays its steps one by one instead. Steps beyond skipHorizon add
-// less than 2^-30 of the first one and are left out of the weight (never
-// out of the moments).
+// 1/s, evaluated by f32.CatchUp in float32 operations. skipTerms terms leave
+// a relative error below x^skipTerms, at most 2^-30 when every
+// x_j <= skipRatio; an element with a larger x_j (a tiny v) replays its
+// steps one by one in float64 instead. Steps beyond skipHorizon add less
+// than 2^-30 of the first one and are left out of the weight (never out of
+// the moments).
 const (
 	skipTerms   = 5
 	skipRatio   = 1.0 / 64 // (1/64)^5 = 2^-30
@@ -34,12 +37,10 @@ const (
 
 // A skipPlan holds the per-row scalars of catching up the steps L+1..L+k.
 type skipPlan struct {
-	last, k        uint32 // L and k: the plan's key
-	decay1, decay2 float64
-	coef           [skipTerms]float64 // A_n
-	minE           float64            // e_j at the last step counted, the smallest
-	steps          int                // min(k, skipHorizon)
-	c, e           [skipHorizon]float64
+	last, k uint32 // L and k: the plan's key
+	f32     f32.SkipSteps
+	steps   int // min(k, skipHorizon)
+	c, e    [skipHorizon]float64
 }
 
 // plan fills p for k >= 1 steps skipped after step last, with learning
@@ -47,9 +48,8 @@ type skipPlan struct {
 // plan is the same everywhere.
 func (p *skipPlan) plan(lr float64, last, k uint32) {
 	p.last, p.k = last, k
-	p.decay1, p.decay2 = powInt(AdamBeta1, int(k)), powInt(AdamBeta2, int(k))
 	p.steps = int(min(k, skipHorizon))
-	p.coef = [skipTerms]float64{}
+	var coef [skipTerms]float64
 	b1L, b2L := powInt(AdamBeta1, int(last)), powInt(AdamBeta2, int(last))
 	b1j, b2j := 1.0, 1.0
 	for j := range p.steps {
@@ -61,11 +61,20 @@ func (p *skipPlan) plan(lr float64, last, k uint32) {
 		inv := 1 / e
 		pw := inv
 		for n := range skipTerms {
-			p.coef[n] += c * pw
+			coef[n] += c * pw
 			pw *= inv
 		}
 	}
-	p.minE = p.e[p.steps-1]
+	// The series applies where eps/(minE s) <= skipRatio, e_j decreasing.
+	sMin := AdamEps / (p.e[p.steps-1] * skipRatio)
+	p.f32 = f32.SkipSteps{
+		NegEps: -AdamEps,
+		Decay1: float32(powInt(AdamBeta1, int(k))), Decay2: float32(powInt(AdamBeta2, int(k))),
+		VMin: math.Nextafter32(float32(sMin*sMin), float32(math.Inf(1))),
+	}
+	for n, c := range coef {
+		p.f32.Coef[n] = float32(c)
+	}
 }
 
 // powInt is x**n by repeated squaring.
@@ -81,44 +90,26 @@ func powInt(x float64, n int) float64 {
 }
 
 // catchUp applies plan p's skipped steps to one row's weights w and
-// moments m, v:
+// moments m, v: elements whose v is below the series' reach replay their
+// steps in float64,
 //
-//	for i := range w {
-//		s := sqrt(float64(v[i]))
-//		w[i] = float32(float64(w[i]) - float64(m[i]) * sum_j p.c[j] / (p.e[j]*s + eps))
-//		m[i] = float32(float64(m[i]) * p.decay1)
-//		v[i] = float32(float64(v[i]) * p.decay2)
-//	}
+//	s := sqrt(float64(v[i]))
+//	w[i] = float32(float64(w[i]) - float64(m[i]) * sum_j p.c[j] / (p.e[j]*s + eps))
 //
-// with the sum taken by the series where it converges fast enough.
+// then f32.CatchUp moves the others by the series and decays every
+// element's moments.
 func (p *skipPlan) catchUp(w, m, v []float32) {
 	m, v = m[:len(w)], v[:len(w)]
-	const eps = AdamEps
-	// The series applies where eps/(minE*s) <= skipRatio.
-	sMin := eps / (p.minE * skipRatio)
-	for i := range w {
-		mi, vi := float64(m[i]), float64(v[i])
-		if mi != 0 {
-			s := math.Sqrt(vi)
-			var sum float64
-			if s >= sMin {
-				u := 1 / s
-				x := -eps * u
-				acc := p.coef[skipTerms-1]
-				for n := skipTerms - 2; n >= 0; n-- {
-					acc = p.coef[n] + x*acc
-				}
-				sum = acc * u
-			} else {
-				for j := range p.steps {
-					sum += p.c[j] / (p.e[j]*s + eps)
-				}
+	for i, vi := range v {
+		if vi < p.f32.VMin && m[i] != 0 {
+			s, sum := math.Sqrt(float64(vi)), 0.0
+			for j := range p.steps {
+				sum += p.c[j] / (p.e[j]*s + AdamEps)
 			}
-			w[i] = float32(float64(w[i]) - mi*sum)
+			w[i] = float32(float64(w[i]) - float64(m[i])*sum)
 		}
-		m[i] = float32(mi * p.decay1)
-		v[i] = float32(vi * p.decay2)
 	}
+	f32.CatchUp(w, m, v, &p.f32)
 }
 
 // skipPlans is a small cache of plans keyed by (last, k): the rows of a

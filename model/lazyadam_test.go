@@ -22,10 +22,11 @@ func skippedExactly(lr float64, last, k int, w, m, v float64) (float64, float64,
 
 // TestCatchUpAgainstOracleAndEager: per element, from random states (m, v,
 // w) and last steps, after 1..10,000 skipped steps, catchUp's weight is
-// within 2^-28 of the skipped update plus one float32 rounding of the
-// exact (float64, step by step) result, and its moments within one
-// rounding; dense Adam executed eagerly in float32 lands within its own
-// rounding error (k roundings) of the same result.
+// within 2^-21 of the skipped move plus one float32 rounding of the exact
+// (float64, step by step) result (the series' 2^-29 and a few float32
+// operations, each rounded), and its moments within two roundings (the
+// decay's and the product's); dense Adam executed eagerly in float32 lands
+// within its own rounding error (k roundings) of the same result.
 func TestCatchUpAgainstOracleAndEager(t *testing.T) {
 	src := rand.New(rand.NewPCG(1, 2))
 	const lr = 5e-4
@@ -52,10 +53,10 @@ func TestCatchUpAgainstOracleAndEager(t *testing.T) {
 		lw, lm, lv := []float32{w}, []float32{m}, []float32{v}
 		plans.get(uint32(last), uint32(k)).catchUp(lw, lm, lv)
 		update := math.Abs(ew - float64(w))
-		if d := math.Abs(float64(lw[0]) - ew); d > update*0x1p-28+ulp32(float32(ew)) {
+		if d := math.Abs(float64(lw[0]) - ew); d > update*0x1p-21+ulp32(float32(ew)) {
 			t.Errorf("trial %d (k %d, last %d, m %g, v %g): lazy w %v, exact %v: off by %g, update %g", trial, k, last, m, v, lw[0], ew, d, update)
 		}
-		if !within(lm[0], em, 1) || !within(lv[0], ev, 1) {
+		if !within(lm[0], em, 2) || !within(lv[0], ev, 2) {
 			t.Errorf("trial %d: lazy moments %v %v, exact %v %v", trial, lm[0], lv[0], em, ev)
 		}
 

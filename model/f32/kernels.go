@@ -12,6 +12,7 @@ type kernels struct {
 	axpby     func(a float32, x []float32, b float32, y []float32)
 	scal      func(a float32, x []float32)
 	adam      func(p, g, m, v []float32, s *AdamStep) bool
+	catchUp   func(w, m, v []float32, s *SkipSteps)
 	packItems func(p *Panel, items []float32)
 	scores    func(users []float32, panel *Panel, i0, i1 int, out []float32)
 }
@@ -24,6 +25,7 @@ var portable = &kernels{
 	axpby:     axpbyPortable,
 	scal:      scalPortable,
 	adam:      adamPortable,
+	catchUp:   catchUpPortable,
 	packItems: packItemsPortable,
 	scores:    scoresPortable,
 }

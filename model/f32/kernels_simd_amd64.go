@@ -29,6 +29,7 @@ func init() {
 		axpby:     axpbyAVX2,
 		scal:      scalAVX2,
 		adam:      adamAVX2,
+		catchUp:   catchUpAVX2,
 		packItems: packItemsAVX2,
 		scores:    scoresAVX2,
 	}
@@ -176,6 +177,40 @@ func adamVectorized(p, g, m, v []float32, s *AdamStep) bool {
 	ok := check.IsNaN().ToBits() == 0
 	archsimd.ClearAVXUpperBits()
 	return ok
+}
+
+func catchUpAVX2(w, m, v []float32, s *SkipSteps) {
+	n8 := len(w) - len(w)%8
+	catchUpVectorized(w[:n8], m[:n8], v[:n8], s)
+	if n8 < len(w) {
+		catchUpPortable(w[n8:], m[n8:len(w)], v[n8:len(w)], s)
+	}
+}
+
+// catchUpVectorized runs CatchUp over whole 8-element groups; the weight's
+// move is computed in every lane and zeroed where v < VMin, which leaves w
+// as the scalar branch does (w - 0 = w, -0 included).
+func catchUpVectorized(w, m, v []float32, s *SkipSteps) {
+	m, v = m[:len(w)], v[:len(w)]
+	c0, c1 := archsimd.BroadcastFloat32x8(s.Coef[0]), archsimd.BroadcastFloat32x8(s.Coef[1])
+	c2, c3 := archsimd.BroadcastFloat32x8(s.Coef[2]), archsimd.BroadcastFloat32x8(s.Coef[3])
+	c4, negEps := archsimd.BroadcastFloat32x8(s.Coef[4]), archsimd.BroadcastFloat32x8(s.NegEps)
+	d1, d2, vMin := archsimd.BroadcastFloat32x8(s.Decay1), archsimd.BroadcastFloat32x8(s.Decay2), archsimd.BroadcastFloat32x8(s.VMin)
+	one := archsimd.BroadcastFloat32x8(1)
+	for i := 0; i < len(w); i += 8 {
+		vv, mv, wv := archsimd.LoadFloat32x8Slice(v[i:]), archsimd.LoadFloat32x8Slice(m[i:]), archsimd.LoadFloat32x8Slice(w[i:])
+		u := one.Div(vv.Sqrt())
+		x := negEps.Mul(u)
+		acc := c3.Add(x.Mul(c4))
+		acc = c2.Add(x.Mul(acc))
+		acc = c1.Add(x.Mul(acc))
+		acc = c0.Add(x.Mul(acc))
+		move := mv.Mul(acc.Mul(u)).Masked(vv.GreaterEqual(vMin))
+		wv.Sub(move).StoreSlice(w[i:])
+		mv.Mul(d1).StoreSlice(m[i:])
+		vv.Mul(d2).StoreSlice(v[i:])
+	}
+	archsimd.ClearAVXUpperBits()
 }
 
 // packItemsAVX2 lays the items out in panels of 8: column k of items

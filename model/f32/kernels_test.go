@@ -379,3 +379,56 @@ func ExampleDot() {
 	fmt.Println(Dot([]float32{1, 2, 3}, []float32{4, 5, 6}))
 	// Output: 32
 }
+
+// catchUpNaive is CatchUp's doc comment, literally.
+func catchUpNaive(w, m, v []float32, s *SkipSteps) {
+	for i := range w {
+		if v[i] >= s.VMin {
+			u := 1 / float32(math.Sqrt(float64(v[i])))
+			x := float32(s.NegEps * u)
+			acc := s.Coef[4]
+			for n := 3; n >= 0; n-- {
+				acc = s.Coef[n] + float32(x*acc)
+			}
+			w[i] -= float32(m[i] * float32(acc*u))
+		}
+		m[i] = float32(m[i] * s.Decay1)
+		v[i] = float32(v[i] * s.Decay2)
+	}
+}
+
+func TestCatchUpMatchesNaiveLoop(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(9, 10))
+		s := SkipSteps{Coef: [5]float32{3e-3, 2e-3, 5e-3, 1e-2, 4e-2}, NegEps: -1e-8, Decay1: 0.729, Decay2: 0.997, VMin: 1e-10}
+		for _, n := range lengths {
+			w0, m0, v0 := randomSlice(r, n), randomSlice(r, n), randomSlice(r, n)
+			for i := range v0 {
+				v0[i] *= v0[i] * 1e-6
+				switch i % 5 {
+				case 1:
+					v0[i] = s.VMin * float32(r.Float64()) // left to the caller
+				case 3:
+					v0[i], m0[i] = 0, 0
+				}
+			}
+			w, ww := guarded(w0)
+			m, mw := guarded(m0)
+			v, vw := guarded(v0)
+			nw, nm, nv := append([]float32(nil), w0...), append([]float32(nil), m0...), append([]float32(nil), v0...)
+			CatchUp(w, m, v, &s)
+			catchUpNaive(nw, nm, nv, &s)
+			checkGuards(t, ww, n)
+			checkGuards(t, mw, n)
+			checkGuards(t, vw, n)
+			for i := range w {
+				if math.Float32bits(w[i]) != math.Float32bits(nw[i]) || m[i] != nm[i] || v[i] != nv[i] {
+					t.Fatalf("n=%d: element %d differs from the naive loop: w %v vs %v", n, i, w[i], nw[i])
+				}
+				if v0[i] < s.VMin && w[i] != w0[i] {
+					t.Fatalf("n=%d: element %d below VMin moved", n, i)
+				}
+			}
+		}
+	})
+}
