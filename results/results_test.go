@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -282,6 +283,28 @@ func TestNPY(t *testing.T) {
 		if got := math.Float32frombits(binary.LittleEndian.Uint32(body[4*i:])); got != tab.Data[i] {
 			t.Fatalf("element %d = %v, want %v", i, got, tab.Data[i])
 		}
+	}
+}
+
+// TestSaveRenamesOldRunFiles: a run saved by an older onebp under another
+// name is rewritten under its key, never kept twice.
+func TestSaveRenamesOldRunFiles(t *testing.T) {
+	dir := t.TempDir()
+	old := fakeRun("tiny", model.OneBP, 1)
+	os.MkdirAll(filepath.Join(dir, "runs"), 0o755)
+	f, _ := os.Create(filepath.Join(dir, "runs", "tiny-onebp.json"))
+	WriteJSON(f, old)
+	f.Close()
+	if _, err := Save(dir, []*Run{fakeRun("tiny", model.TwoBP, 1)}); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "runs"))
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if want := []string{"tiny-onebp-seed1.json", "tiny-twobp-seed1.json"}; !slices.Equal(names, want) {
+		t.Errorf("run files %v, want %v", names, want)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"onebp/model"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -39,19 +40,35 @@ func RunKey(dataset string, s model.Strategy, seed uint64) string {
 // the same dataset, strategy and seed, then regenerates
 // quality.txt, timing.txt, README.md and curves/*.svg from every run in
 // dir/runs, which it returns in report order. Each file is written
-// atomically.
+// atomically. A run kept under another name (an older onebp's) is
+// rewritten under its key and the old file removed.
 func Save(dir string, runs []*Run) ([]*Run, error) {
-	all, err := LoadRuns(dir)
+	all, paths, err := loadRunFiles(dir)
 	if err != nil {
 		return nil, err
+	}
+	var stale []string
+	write := slices.Clone(runs)
+	for i, r := range all {
+		if paths[i] != runFile(dir, r) {
+			stale = append(stale, paths[i])
+			if !slices.ContainsFunc(runs, func(n *Run) bool { return runFile(dir, n) == runFile(dir, r) }) {
+				write = append(write, r)
+			}
+		}
 	}
 	for _, r := range runs {
 		all = slices.DeleteFunc(all, func(old *Run) bool { return runFile(dir, old) == runFile(dir, r) })
 		all = append(all, r)
 	}
 	sortRuns(all)
-	for _, r := range runs {
+	for _, r := range write {
 		if err := atomicfile.Write(runFile(dir, r), func(w io.Writer) error { return WriteJSON(w, r) }); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range stale {
+		if err := os.Remove(p); err != nil {
 			return nil, err
 		}
 	}
@@ -77,17 +94,23 @@ func Save(dir string, runs []*Run) ([]*Run, error) {
 
 // LoadRuns reads every run in dir/runs.
 func LoadRuns(dir string) ([]*Run, error) {
+	runs, _, err := loadRunFiles(dir)
+	return runs, err
+}
+
+// loadRunFiles reads every run in dir/runs and the file each came from.
+func loadRunFiles(dir string) ([]*Run, []string, error) {
 	paths, err := filepath.Glob(filepath.Join(dir, "runs", "*.json"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var runs []*Run
 	for _, p := range paths {
 		r, err := ReadRun(p)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		runs = append(runs, r)
 	}
-	return runs, nil
+	return runs, paths, nil
 }
