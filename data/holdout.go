@@ -29,34 +29,7 @@ func (d *Dataset) HoldOut(share float64, seed uint64) (*Dataset, error) {
 	if !(share > 0 && share < 1) {
 		return nil, fmt.Errorf("validation share %v: want more than 0 and less than 1", share)
 	}
-	rows := d.Train.Rows()
-	train := CSR{Offsets: make([]int, 1, rows+1), Items: make([]int32, 0, d.Train.NNZ())}
-	val := CSR{Offsets: make([]int, 1, rows+1)}
-	src := prng.New(seed, prng.ForValidation)
-	var pos []int
-	var held []bool
-	for u := range rows {
-		row := d.Train.Row(u)
-		pos, held = pos[:0], held[:0]
-		for k := range row {
-			pos = append(pos, k)
-			held = append(held, false)
-		}
-		prng.Reseed(src, seed, prng.ForValidation, uint64(u))
-		prng.Shuffle(src, len(pos), func(i, j int) { pos[i], pos[j] = pos[j], pos[i] })
-		for _, k := range pos[:heldOutCount(len(row), share)] {
-			held[k] = true
-		}
-		for k, i := range row {
-			if held[k] {
-				val.Items = append(val.Items, i)
-			} else {
-				train.Items = append(train.Items, i)
-			}
-		}
-		train.Offsets = append(train.Offsets, len(train.Items))
-		val.Offsets = append(val.Offsets, len(val.Items))
-	}
+	train, val := holdOutPerUser(d.Train, seed, prng.ForValidation, func(n int) int { return heldOutCount(n, share) })
 	v := &Dataset{
 		Name: d.Name, Users: d.Users, Items: d.Items, Train: train, Test: val,
 		RawUsers: d.RawUsers, RawItems: d.RawItems,

@@ -25,37 +25,44 @@ func testCount(n int) int {
 // splitPerUser is the seeded split of DESIGN.md ("The seeded split"), independent of file order:
 // for each user u, its sorted items are shuffled with the stream (seed, u)
 // and the first testCount(n_u) of them go to test, the rest to train.
+func splitPerUser(all CSR, seed uint64) (train, test CSR) {
+	return holdOutPerUser(all, seed, prng.ForSplit, testCount)
+}
+
+// holdOutPerUser moves, for each user u, count(n_u) of its n_u sorted items
+// to held, drawn by shuffling them with the stream (seed, purpose, u); the
+// rest stay in kept. Both come out sorted.
 //
 // It shuffles positions rather than items, which moves the same elements,
 // and then walks the sorted row once so both halves come out sorted.
-func splitPerUser(all CSR, seed uint64) (train, test CSR) {
+func holdOutPerUser(all CSR, seed uint64, purpose prng.Purpose, count func(n int) int) (kept, held CSR) {
 	rows := all.Rows()
-	train = CSR{Offsets: make([]int, 1, rows+1), Items: make([]int32, 0, all.NNZ())}
-	test = CSR{Offsets: make([]int, 1, rows+1), Items: make([]int32, 0, all.NNZ()/4+rows)}
-	src := prng.New(seed, prng.ForSplit)
+	kept = CSR{Offsets: make([]int, 1, rows+1), Items: make([]int32, 0, all.NNZ())}
+	held = CSR{Offsets: make([]int, 1, rows+1), Items: make([]int32, 0, all.NNZ()/4+rows)}
+	src := prng.New(seed, purpose)
 	var pos []int
-	var inTest []bool
+	var isHeld []bool
 	for u := range rows {
 		row := all.Row(u)
-		pos, inTest = pos[:0], inTest[:0]
+		pos, isHeld = pos[:0], isHeld[:0]
 		for k := range row {
 			pos = append(pos, k)
-			inTest = append(inTest, false)
+			isHeld = append(isHeld, false)
 		}
-		prng.Reseed(src, seed, prng.ForSplit, uint64(u))
+		prng.Reseed(src, seed, purpose, uint64(u))
 		prng.Shuffle(src, len(pos), func(i, j int) { pos[i], pos[j] = pos[j], pos[i] })
-		for _, k := range pos[:testCount(len(row))] {
-			inTest[k] = true
+		for _, k := range pos[:count(len(row))] {
+			isHeld[k] = true
 		}
 		for k, i := range row {
-			if inTest[k] {
-				test.Items = append(test.Items, i)
+			if isHeld[k] {
+				held.Items = append(held.Items, i)
 			} else {
-				train.Items = append(train.Items, i)
+				kept.Items = append(kept.Items, i)
 			}
 		}
-		test.Offsets = append(test.Offsets, len(test.Items))
-		train.Offsets = append(train.Offsets, len(train.Items))
+		held.Offsets = append(held.Offsets, len(held.Items))
+		kept.Offsets = append(kept.Offsets, len(kept.Items))
 	}
-	return train, test
+	return kept, held
 }

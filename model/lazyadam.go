@@ -50,7 +50,7 @@ func (p *skipPlan) plan(lr float64, last, k uint32) {
 	p.last, p.k = last, k
 	p.steps = int(min(k, skipHorizon))
 	var coef [skipTerms]float64
-	b1L, b2L := powInt(AdamBeta1, int(last)), powInt(AdamBeta2, int(last))
+	b1L, b2L := f32.Pow(AdamBeta1, int(last)), f32.Pow(AdamBeta2, int(last))
 	b1j, b2j := 1.0, 1.0
 	for j := range p.steps {
 		b1j *= AdamBeta1
@@ -69,24 +69,12 @@ func (p *skipPlan) plan(lr float64, last, k uint32) {
 	sMin := AdamEps / (p.e[p.steps-1] * skipRatio)
 	p.f32 = f32.SkipSteps{
 		NegEps: -AdamEps,
-		Decay1: float32(powInt(AdamBeta1, int(k))), Decay2: float32(powInt(AdamBeta2, int(k))),
+		Decay1: float32(f32.Pow(AdamBeta1, int(k))), Decay2: float32(f32.Pow(AdamBeta2, int(k))),
 		VMin: math.Nextafter32(float32(sMin*sMin), float32(math.Inf(1))),
 	}
 	for n, c := range coef {
 		p.f32.Coef[n] = float32(c)
 	}
-}
-
-// powInt is x**n by repeated squaring.
-func powInt(x float64, n int) float64 {
-	r := 1.0
-	for ; n > 0; n >>= 1 {
-		if n&1 == 1 {
-			r *= x
-		}
-		x *= x
-	}
-	return r
 }
 
 // catchUp applies plan p's skipped steps to one row's weights w and

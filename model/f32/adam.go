@@ -25,14 +25,14 @@ func NewAdamStep(lr, beta1, beta2, eps, weightDecay float64, t int) AdamStep {
 		OneMinusBeta2:       float32(1 - beta2),
 		Eps:                 float32(eps),
 		WeightDecay:         float32(weightDecay),
-		StepSize:            float32(lr / (1 - pow(beta1, t))),
-		BiasCorrection2Sqrt: float32(math.Sqrt(1 - pow(beta2, t))),
+		StepSize:            float32(lr / (1 - Pow(beta1, t))),
+		BiasCorrection2Sqrt: float32(math.Sqrt(1 - Pow(beta2, t))),
 	}
 }
 
-// pow returns x**n for n >= 0 by repeated squaring: only multiplications,
+// Pow returns x**n for n >= 0 by repeated squaring: only multiplications,
 // each rounded, so the result is the same everywhere.
-func pow(x float64, n int) float64 {
+func Pow(x float64, n int) float64 {
 	r := 1.0
 	for ; n > 0; n >>= 1 {
 		if n&1 == 1 {

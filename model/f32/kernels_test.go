@@ -230,8 +230,8 @@ func TestPow(t *testing.T) {
 		x float64
 		n int
 	}{{0.9, 0}, {0.9, 1}, {0.9, 2}, {0.999, 7}, {0.999, 1000}, {0.9, 123457}} {
-		if got, want := pow(c.x, c.n), math.Pow(c.x, float64(c.n)); math.Abs(got-want) > 1e-13*want && got != want {
-			t.Errorf("pow(%v, %d) = %v, math.Pow %v", c.x, c.n, got, want)
+		if got, want := Pow(c.x, c.n), math.Pow(c.x, float64(c.n)); math.Abs(got-want) > 1e-13*want && got != want {
+			t.Errorf("Pow(%v, %d) = %v, math.Pow %v", c.x, c.n, got, want)
 		}
 	}
 }
