@@ -156,7 +156,11 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return badFlag("resume", err)
 		}
-		if err := info.Check(d, h.Config); err != nil {
+		trainData, err := bench.TrainingData(d, h.Protocol, o.data.splitSeed)
+		if err != nil {
+			return err
+		}
+		if err := info.Check(trainData, h.Config); err != nil {
 			return badFlag("resume", fmt.Errorf("checkpoint %s: %w", o.resume, err))
 		}
 		switch {

@@ -187,3 +187,28 @@ func qualityLines(t *testing.T, dir string) string {
 	}
 	return string(b)
 }
+
+// TestValidatedTrainResumes: train -validation checkpoints the held-out
+// split's trainer, and resuming it checks the checkpoint against that
+// split, not the full training set, and ends where a straight run ends.
+func TestValidatedTrainResumes(t *testing.T) {
+	dir := t.TempDir()
+	args := func(epochs string, extra ...string) []string {
+		return append([]string{"train", "-dataset", smallData, "-strategy", "onebp", "-epochs", epochs, "-lr", "0.01", "-batch", "256",
+			"-validation", "0.2", "-patience", "50"}, extra...)
+	}
+	ckpt := filepath.Join(dir, "ckpt")
+	for _, a := range [][]string{
+		args("4", "-json", filepath.Join(dir, "straight.json")),
+		args("2", "-checkpoint", ckpt),
+		args("4", "-resume", ckpt, "-json", filepath.Join(dir, "resumed.json")),
+	} {
+		if _, stderr, err := runCmd(t, a...); err != nil {
+			t.Fatalf("%v: %v\n%s", a, err, stderr)
+		}
+	}
+	straight, resumed := readRun(t, filepath.Join(dir, "straight.json")), readRun(t, filepath.Join(dir, "resumed.json"))
+	if straight.Selected == nil || resumed.Selected == nil || !reflect.DeepEqual(straight.Selected, resumed.Selected) {
+		t.Errorf("selected: straight %+v, resumed %+v", straight.Selected, resumed.Selected)
+	}
+}

@@ -47,15 +47,13 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 		return nil, err
 	}
 	resetPeakRSS()
-	trainData := spec.Data
+	trainData, err := TrainingData(spec.Data, proto, spec.SplitSeed)
+	if err != nil {
+		return nil, err
+	}
 	var valEv *eval.Evaluator
-	if proto.Validation > 0 {
-		v, err := spec.Data.HoldOut(proto.Validation, spec.SplitSeed)
-		if err != nil {
-			return nil, err
-		}
-		trainData = v
-		if valEv, err = eval.New(v, spec.Ks, cfg.WorkerCount()); err != nil {
+	if trainData != spec.Data {
+		if valEv, err = eval.New(trainData, spec.Ks, cfg.WorkerCount()); err != nil {
 			return nil, err
 		}
 	}
@@ -175,6 +173,17 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 	}
 	res.UserTable, res.ItemTable = tr.Users, tr.Items
 	return res, nil
+}
+
+// TrainingData is the dataset a run under protocol p trains on: d, or
+// with a validation share, d with that share of each user's training items
+// held out as its test set (the validation set). Its fingerprint is what
+// the run's checkpoints carry.
+func TrainingData(d *data.Dataset, p results.Protocol, splitSeed uint64) (*data.Dataset, error) {
+	if p.Validation == 0 {
+		return d, nil
+	}
+	return d.HoldOut(p.Validation, splitSeed)
 }
 
 func metricMap(m eval.Metrics) map[eval.Metric]float64 {

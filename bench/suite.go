@@ -266,12 +266,9 @@ func resumable(ckpt string, d *data.Dataset, j job, splitSeed uint64) (string, e
 	if err != nil {
 		return "", nil
 	}
-	trainData := d
-	if v := j.hyper.Protocol.Validation; v > 0 {
-		// A validated run trains on, and checkpoints, the held-out split.
-		if trainData, err = d.HoldOut(v, splitSeed); err != nil {
-			return "", err
-		}
+	trainData, err := TrainingData(d, j.hyper.Protocol, splitSeed)
+	if err != nil {
+		return "", err
 	}
 	if info.EpochsDone > j.config.Epochs || info.Check(trainData, j.config) != nil {
 		return "", nil
