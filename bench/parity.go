@@ -134,11 +134,11 @@ func writeParity(w io.Writer, runs map[model.Strategy][]*results.Run) error {
 Written by `+"`onebp parity`"+`; never edited by hand.
 
 **Reference:** %s.
-**Ours:** onebp at commit `+"`%s`"+`, %s kernels, %d workers, %s; the same data, hyper-parameters
+**Ours:** onebp at commit `+"`%s`"+`, %s kernels, %s, %s; the same data, hyper-parameters
 and epochs, seeds %d to %d (seed %d is the reference's). Our random numbers differ from PyTorch's,
 so the figures can only agree within seed noise; the tolerance is %.2f.
 
-`, referenceProvenance, results.ShortCommit(first.Env.Commit), first.Env.Kernels, first.Env.Workers, first.Env.Machine(),
+`, referenceProvenance, results.ShortCommit(first.Env.Commit), first.Env.Kernels, results.Workers(first.Env.Workers), first.Env.Machine(),
 		first.Config.Seed, first.Config.Seed+uint64(len(runs[model.OneBP])-1), first.Config.Seed, ParityTolerance)
 
 	rows := [][]string{}

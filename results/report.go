@@ -232,7 +232,7 @@ OneBP's relative change of the mean.
 		fmt.Fprintf(w, "Preset %s: %s (beta is OneBP's); evaluated %s%s. Hyper-parameters: %s.  \n",
 			orDash(c.Preset), Hyperparameters(c.Config), every(c.EvalEvery), protocolNote(c.Protocol), c.Source)
 		fmt.Fprintf(w, "Seeds: %s.  \n", seedList(group))
-		fmt.Fprintf(w, "Ran at commit `%s` with %s kernels, %d workers, on %s.\n\n", ShortCommit(ref.Env.Commit), ref.Env.Kernels, ref.Env.Workers, ref.Env.Machine())
+		fmt.Fprintf(w, "Ran at commit `%s` with %s kernels, %s, on %s.\n\n", ShortCommit(ref.Env.Commit), ref.Env.Kernels, Workers(ref.Env.Workers), ref.Env.Machine())
 		h, rows := QualityRows(group)
 		if err := WriteTable(w, true, h, rows); err != nil {
 			return err
@@ -287,6 +287,14 @@ func joinSeeds(seeds []uint64) string {
 		parts = append(parts, strconv.FormatUint(s, 10))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// Workers says how many worker goroutines ran: "1 worker", "2 workers".
+func Workers(n int) string {
+	if n == 1 {
+		return "1 worker"
+	}
+	return fmt.Sprintf("%d workers", n)
 }
 
 func orDash(s string) string {
