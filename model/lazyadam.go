@@ -29,7 +29,13 @@ import (
 // steps one by one in float64 instead. Steps beyond skipHorizon add less
 // than 2^-30 of the first one and are left out of the weight (never out of
 // the moments).
+//
+// Up to directSteps skipped steps are instead summed one by one
+// (f32.CatchUpSum): a few divisions per element, and no regime where the
+// series fails, which at the paper's dimensions, where v is often near
+// eps^2, is most elements.
 const (
+	directSteps = 32
 	skipTerms   = 5
 	skipRatio   = 1.0 / 64 // (1/64)^5 = 2^-30
 	skipHorizon = 256      // 31.7 * r^256 / (1-r) < 2^-30 for r = b1/sqrt(b2)
@@ -41,6 +47,8 @@ type skipPlan struct {
 	f32     f32.SkipSteps
 	steps   int // min(k, skipHorizon)
 	c, e    [skipHorizon]float64
+	c32     [directSteps]float32 // c and e rounded, for f32.CatchUpSum
+	e32     [directSteps]float32
 }
 
 // plan fills p for k >= 1 steps skipped after step last, with learning
@@ -58,6 +66,9 @@ func (p *skipPlan) plan(lr float64, last, k uint32) {
 		c := lr * b1j / (1 - b1L*b1j)
 		e := math.Sqrt(b2j) / math.Sqrt(1-b2L*b2j)
 		p.c[j], p.e[j] = c, e
+		if j < directSteps {
+			p.c32[j], p.e32[j] = float32(c), float32(e)
+		}
 		inv := 1 / e
 		pw := inv
 		for n := range skipTerms {
@@ -78,8 +89,9 @@ func (p *skipPlan) plan(lr float64, last, k uint32) {
 }
 
 // catchUp applies plan p's skipped steps to one row's weights w and
-// moments m, v: elements whose v is below the series' reach replay their
-// steps in float64,
+// moments m, v: up to directSteps of them summed one by one in float32
+// (f32.CatchUpSum); more, elements whose v is below the series' reach
+// replay their steps in float64,
 //
 //	s := sqrt(float64(v[i]))
 //	w[i] = float32(float64(w[i]) - float64(m[i]) * sum_j p.c[j] / (p.e[j]*s + eps))
@@ -87,6 +99,10 @@ func (p *skipPlan) plan(lr float64, last, k uint32) {
 // then f32.CatchUp moves the others by the series and decays every
 // element's moments.
 func (p *skipPlan) catchUp(w, m, v []float32) {
+	if p.steps <= directSteps {
+		f32.CatchUpSum(w, m, v, p.c32[:p.steps], p.e32[:p.steps], AdamEps, p.f32.Decay1, p.f32.Decay2)
+		return
+	}
 	m, v = m[:len(w)], v[:len(w)]
 	for i, vi := range v {
 		if vi < p.f32.VMin && m[i] != 0 {

@@ -5,29 +5,31 @@ const errLength = "model: f32: length mismatch"
 // kernels is one implementation of every kernel. The exported functions
 // check lengths and call the active set.
 type kernels struct {
-	name      string
-	dot       func(x, y []float32) float32
-	dots      func(x, table []float32, rows []int32, out []float32)
-	axpy      func(a float32, x, y []float32)
-	axpby     func(a float32, x []float32, b float32, y []float32)
-	scal      func(a float32, x []float32)
-	adam      func(p, g, m, v []float32, s *AdamStep) bool
-	catchUp   func(w, m, v []float32, s *SkipSteps)
-	packItems func(p *Panel, items []float32)
-	scores    func(users []float32, panel *Panel, i0, i1 int, out []float32)
+	name       string
+	dot        func(x, y []float32) float32
+	dots       func(x, table []float32, rows []int32, out []float32)
+	axpy       func(a float32, x, y []float32)
+	axpby      func(a float32, x []float32, b float32, y []float32)
+	scal       func(a float32, x []float32)
+	adam       func(p, g, m, v []float32, s *AdamStep) bool
+	catchUp    func(w, m, v []float32, s *SkipSteps)
+	catchUpSum func(w, m, v, c, e []float32, eps, decay1, decay2 float32)
+	packItems  func(p *Panel, items []float32)
+	scores     func(users []float32, panel *Panel, i0, i1 int, out []float32)
 }
 
 var portable = &kernels{
-	name:      "unrolled",
-	dot:       dotPortable,
-	dots:      dotsPortable,
-	axpy:      axpyPortable,
-	axpby:     axpbyPortable,
-	scal:      scalPortable,
-	adam:      adamPortable,
-	catchUp:   catchUpPortable,
-	packItems: packItemsPortable,
-	scores:    scoresPortable,
+	name:       "unrolled",
+	dot:        dotPortable,
+	dots:       dotsPortable,
+	axpy:       axpyPortable,
+	axpby:      axpbyPortable,
+	scal:       scalPortable,
+	adam:       adamPortable,
+	catchUp:    catchUpPortable,
+	catchUpSum: catchUpSumPortable,
+	packItems:  packItemsPortable,
+	scores:     scoresPortable,
 }
 
 // available lists the implementations this build and CPU can run, the

@@ -22,16 +22,17 @@ func init() {
 		return
 	}
 	avx2 := &kernels{
-		name:      "simd",
-		dot:       dotAVX2,
-		dots:      dotsAVX2,
-		axpy:      axpyAVX2,
-		axpby:     axpbyAVX2,
-		scal:      scalAVX2,
-		adam:      adamAVX2,
-		catchUp:   catchUpAVX2,
-		packItems: packItemsAVX2,
-		scores:    scoresAVX2,
+		name:       "simd",
+		dot:        dotAVX2,
+		dots:       dotsAVX2,
+		axpy:       axpyAVX2,
+		axpby:      axpbyAVX2,
+		scal:       scalAVX2,
+		adam:       adamAVX2,
+		catchUp:    catchUpAVX2,
+		catchUpSum: catchUpSumAVX2,
+		packItems:  packItemsAVX2,
+		scores:     scoresAVX2,
 	}
 	available = append(available, avx2)
 	active = avx2
@@ -207,6 +208,32 @@ func catchUpVectorized(w, m, v []float32, s *SkipSteps) {
 		acc = c0.Add(x.Mul(acc))
 		move := mv.Mul(acc.Mul(u)).Masked(vv.GreaterEqual(vMin))
 		wv.Sub(move).StoreSlice(w[i:])
+		mv.Mul(d1).StoreSlice(m[i:])
+		vv.Mul(d2).StoreSlice(v[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func catchUpSumAVX2(w, m, v, c, e []float32, eps, decay1, decay2 float32) {
+	n8 := len(w) - len(w)%8
+	catchUpSumVectorized(w[:n8], m[:n8], v[:n8], c, e, eps, decay1, decay2)
+	if n8 < len(w) {
+		catchUpSumPortable(w[n8:], m[n8:len(w)], v[n8:len(w)], c, e, eps, decay1, decay2)
+	}
+}
+
+func catchUpSumVectorized(w, m, v, c, e []float32, eps, decay1, decay2 float32) {
+	m, v, e = m[:len(w)], v[:len(w)], e[:len(c)]
+	epsv, d1, d2 := archsimd.BroadcastFloat32x8(eps), archsimd.BroadcastFloat32x8(decay1), archsimd.BroadcastFloat32x8(decay2)
+	for i := 0; i < len(w); i += 8 {
+		vv, mv := archsimd.LoadFloat32x8Slice(v[i:]), archsimd.LoadFloat32x8Slice(m[i:])
+		s := vv.Sqrt()
+		var sum archsimd.Float32x8
+		for j, cj := range c {
+			denom := archsimd.BroadcastFloat32x8(e[j]).Mul(s).Add(epsv)
+			sum = sum.Add(archsimd.BroadcastFloat32x8(cj).Div(denom))
+		}
+		archsimd.LoadFloat32x8Slice(w[i:]).Sub(mv.Mul(sum)).StoreSlice(w[i:])
 		mv.Mul(d1).StoreSlice(m[i:])
 		vv.Mul(d2).StoreSlice(v[i:])
 	}

@@ -432,3 +432,49 @@ func TestCatchUpMatchesNaiveLoop(t *testing.T) {
 		}
 	})
 }
+
+// catchUpSumNaive is CatchUpSum's doc comment, literally.
+func catchUpSumNaive(w, m, v, c, e []float32, eps, decay1, decay2 float32) {
+	for i := range w {
+		s := float32(math.Sqrt(float64(v[i])))
+		var sum float32
+		for j := range c {
+			sum += c[j] / (float32(e[j]*s) + eps)
+		}
+		w[i] -= float32(m[i] * sum)
+		m[i] = float32(m[i] * decay1)
+		v[i] = float32(v[i] * decay2)
+	}
+}
+
+func TestCatchUpSumMatchesNaiveLoop(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(11, 12))
+		for _, steps := range []int{1, 3, 17} {
+			c, e := make([]float32, steps), make([]float32, steps)
+			for j := range c {
+				c[j], e[j] = float32(5e-3*r.Float64()), float32(0.5+r.Float64())
+			}
+			for _, n := range lengths {
+				w0, m0, v0 := randomSlice(r, n), randomSlice(r, n), randomSlice(r, n)
+				for i := range v0 {
+					v0[i] *= v0[i] * 1e-14 // s around eps, where the series would not do
+				}
+				w, ww := guarded(w0)
+				m, mw := guarded(m0)
+				v, vw := guarded(v0)
+				nw, nm, nv := append([]float32(nil), w0...), append([]float32(nil), m0...), append([]float32(nil), v0...)
+				CatchUpSum(w, m, v, c, e, 1e-8, 0.729, 0.997)
+				catchUpSumNaive(nw, nm, nv, c, e, 1e-8, 0.729, 0.997)
+				checkGuards(t, ww, n)
+				checkGuards(t, mw, n)
+				checkGuards(t, vw, n)
+				for i := range w {
+					if math.Float32bits(w[i]) != math.Float32bits(nw[i]) || m[i] != nm[i] || v[i] != nv[i] {
+						t.Fatalf("steps=%d n=%d: element %d differs from the naive loop", steps, n, i)
+					}
+				}
+			}
+		}
+	})
+}

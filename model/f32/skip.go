@@ -56,3 +56,42 @@ func catchUpPortable(w, m, v []float32, s *SkipSteps) {
 		v[i] = float32(vi * d2)
 	}
 }
+
+// CatchUpSum applies skipped steps to weights w and moments m, v by
+// summing the steps' moves, with c[j] and e[j] the step size and the
+// denominator's factor of the j-th skipped step:
+//
+//	for i := range w {
+//		s := float32(math.Sqrt(float64(v[i])))
+//		var sum float32
+//		for j := range c {
+//			sum += c[j] / (float32(e[j]*s) + eps)
+//		}
+//		w[i] -= float32(m[i] * sum)
+//		m[i] = float32(m[i] * decay1)
+//		v[i] = float32(v[i] * decay2)
+//	}
+//
+// It is exact in form (no series) and costs len(c) divisions per element,
+// so it serves a few skipped steps.
+func CatchUpSum(w, m, v, c, e []float32, eps, decay1, decay2 float32) {
+	if len(m) != len(w) || len(v) != len(w) || len(e) != len(c) {
+		panic(errLength)
+	}
+	active.catchUpSum(w, m, v, c, e, eps, decay1, decay2)
+}
+
+func catchUpSumPortable(w, m, v, c, e []float32, eps, decay1, decay2 float32) {
+	m, v, e = m[:len(w)], v[:len(w)], e[:len(c)]
+	for i := range w {
+		mi, vi := m[i], v[i]
+		s := sqrt32(vi)
+		var sum float32
+		for j, cj := range c {
+			sum += cj / (float32(e[j]*s) + eps)
+		}
+		w[i] -= float32(mi * sum)
+		m[i] = float32(mi * decay1)
+		v[i] = float32(vi * decay2)
+	}
+}
