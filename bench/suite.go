@@ -57,8 +57,6 @@ func ParseShard(s string) (Shard, error) {
 	return sh, nil
 }
 
-func (s Shard) String() string { return fmt.Sprintf("%d/%d", s.K, s.N) }
-
 func (s Shard) has(index int) bool { return s.N <= 1 || index%s.N == s.K-1 }
 
 // Suite runs OneBP and TwoBP with each seed on every requested dataset
