@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"onebp/model"
 	"onebp/model/f32"
@@ -22,7 +23,7 @@ import (
 func CurrentEnv(cfg model.Config) results.Env {
 	workers := cfg.WorkerCount()
 	return results.Env{
-		Commit: commit(), Go: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
+		Commit: processCommit(), Go: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
 		CPU: cpuName(), Kernels: f32.Impl(), Workers: workers,
 		Cores: runtime.NumCPU(), MemoryBytes: totalMemory(), TrainingCode: TrainingCode(cfg),
 	}
@@ -74,8 +75,20 @@ func totalMemory() int64 {
 	return 0
 }
 
+// processCommit is commit(), taken once per process: by the first run,
+// before anything is written, so that a suite writing its results into the
+// repository does not stamp its later runs "+dirty" (StampCommit takes it
+// earlier still).
+var processCommit = sync.OnceValue(commit)
+
+// StampCommit takes the process's commit stamp now, before a command
+// writes anything.
+func StampCommit() { processCommit() }
+
 // commit is the VCS revision the binary was built from, "+dirty" when the
-// tree had changes; "unknown" outside a repository.
+// tree had changes; "unknown" outside a repository. Without a build stamp
+// (go run, go test, some worktrees) it asks git about the current
+// directory.
 func commit() string {
 	if info, ok := debug.ReadBuildInfo(); ok {
 		rev, dirty := "", false

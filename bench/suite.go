@@ -67,6 +67,7 @@ func (s Shard) has(index int) bool { return s.N <= 1 || index%s.N == s.K-1 }
 // checkpoint in Out/checkpoints; Shard picks a deterministic part of the
 // jobs, so that processes writing to one directory share a suite.
 func Suite(ctx context.Context, opts SuiteOptions) error {
+	StampCommit()
 	if opts.Rewrite {
 		opts.Datasets = nil
 		if existing, err := results.LoadRuns(opts.Out); err != nil {
