@@ -316,19 +316,6 @@ func byDataset(runs []*Run) (names []string, groups map[string][]*Run) {
 	return names, groups
 }
 
-// pair finds a dataset's OneBP and TwoBP runs (either may be nil).
-func pair(runs []*Run) (one, two *Run) {
-	for _, r := range runs {
-		switch r.Strategy() {
-		case model.OneBP:
-			one = r
-		case model.TwoBP:
-			two = r
-		}
-	}
-	return one, two
-}
-
 // strategyOrder puts OneBP before TwoBP, as every table and plot shows them.
 func strategyOrder(s model.Strategy) int {
 	if s == model.OneBP {

@@ -13,7 +13,6 @@ import (
 	"golang.org/x/exp/stats"
 
 	"onebp/internal/prng"
-	"onebp/model"
 	"onebp/model/eval"
 )
 
@@ -221,15 +220,4 @@ func Comparisons(runs []*Run) []Comparison {
 	}
 	Holm(cs)
 	return cs
-}
-
-// seedsOf lists the seeds of a strategy's runs, in order.
-func seedsOf(runs []*Run, s model.Strategy) []string {
-	var out []string
-	for _, r := range runs {
-		if r.Strategy() == s {
-			out = append(out, fmt.Sprint(r.Config.Seed))
-		}
-	}
-	return out
 }
