@@ -152,25 +152,18 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	verb := "training"
 	if o.resume != "" {
-		info, err := model.ReadCheckpointInfo(o.resume)
+		done, err := bench.CheckResume(o.resume, d, h.Config, h.Protocol, o.data.splitSeed)
 		if err != nil {
 			return badFlag("resume", err)
 		}
-		trainData, err := bench.TrainingData(d, h.Protocol, o.data.splitSeed)
-		if err != nil {
-			return err
-		}
-		if err := info.Check(trainData, h.Config); err != nil {
-			return badFlag("resume", fmt.Errorf("checkpoint %s: %w", o.resume, err))
-		}
 		switch {
-		case info.EpochsDone > h.Config.Epochs:
+		case done > h.Config.Epochs:
 			return badFlag("epochs", fmt.Errorf("%d: want at least the %d epochs checkpoint %s holds (that many evaluates it without training)",
-				h.Config.Epochs, info.EpochsDone, o.resume))
-		case info.EpochsDone == h.Config.Epochs:
-			verb = fmt.Sprintf("evaluating the %d-epoch checkpoint %s of", info.EpochsDone, o.resume)
+				h.Config.Epochs, done, o.resume))
+		case done == h.Config.Epochs:
+			verb = fmt.Sprintf("evaluating the %d-epoch checkpoint %s of", done, o.resume)
 		default:
-			verb = fmt.Sprintf("resuming after %d epochs from %s:", info.EpochsDone, o.resume)
+			verb = fmt.Sprintf("resuming after %d epochs from %s:", done, o.resume)
 		}
 	}
 	fmt.Fprintf(stderr, "%s %v on %s (%d users, %d items, %d train, %d test), preset %s: %s\n",

@@ -186,6 +186,24 @@ func TrainingData(d *data.Dataset, p results.Protocol, splitSeed uint64) (*data.
 	return d.HoldOut(p.Validation, splitSeed)
 }
 
+// CheckResume says whether the checkpoint at path fits a run of cfg under
+// protocol p on d (the data it trains on, configuration, sizes), reading
+// only its header, and returns the epochs it holds.
+func CheckResume(path string, d *data.Dataset, cfg model.Config, p results.Protocol, splitSeed uint64) (int, error) {
+	info, err := model.ReadCheckpointInfo(path)
+	if err != nil {
+		return 0, err
+	}
+	trainData, err := TrainingData(d, p, splitSeed)
+	if err != nil {
+		return 0, err
+	}
+	if err := info.Check(trainData, cfg); err != nil {
+		return 0, fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	return info.EpochsDone, nil
+}
+
 func metricMap(m eval.Metrics) map[eval.Metric]float64 {
 	out := map[eval.Metric]float64{}
 	for i, name := range m.Names() {

@@ -102,10 +102,7 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 		}
 		cfg := j.config
 		ckpt := filepath.Join(opts.Out, "checkpoints", j.key+".ckpt")
-		resume, err := resumable(ckpt, d, j, opts.SplitSeed)
-		if err != nil {
-			return err
-		}
+		resume := resumable(ckpt, d, j, opts.SplitSeed)
 		how := ""
 		if resume != "" {
 			how = ", resuming from " + resume
@@ -257,20 +254,13 @@ func sameJob(r *results.Run, j job, preset Preset) bool {
 // resumable returns ckpt when it holds a checkpoint job j can resume
 // from, and "" when there is none; a damaged checkpoint, or one of another
 // setup or beyond the job's epochs, is stale and left to be overwritten.
-func resumable(ckpt string, d *data.Dataset, j job, splitSeed uint64) (string, error) {
+func resumable(ckpt string, d *data.Dataset, j job, splitSeed uint64) string {
 	if _, err := os.Stat(ckpt); errors.Is(err, fs.ErrNotExist) {
-		return "", nil
+		return ""
 	}
-	info, err := model.ReadCheckpointInfo(ckpt)
-	if err != nil {
-		return "", nil
+	done, err := CheckResume(ckpt, d, j.config, j.hyper.Protocol, splitSeed)
+	if err != nil || done > j.config.Epochs {
+		return ""
 	}
-	trainData, err := TrainingData(d, j.hyper.Protocol, splitSeed)
-	if err != nil {
-		return "", err
-	}
-	if info.EpochsDone > j.config.Epochs || info.Check(trainData, j.config) != nil {
-		return "", nil
-	}
-	return ckpt, nil
+	return ckpt
 }
