@@ -27,7 +27,7 @@ import (
 type Trainer struct {
 	cfg         Config
 	fingerprint string  // of the dataset, for checkpoints
-	rawUsers    []int32 // the dataset's own user ids, for messages (nil: the rows)
+	userIDs     []int32 // the dataset's own user ids (data.Dataset.UserIDs), for messages
 
 	modelState // everything a checkpoint holds; the rest is rebuilt
 
@@ -88,14 +88,6 @@ type EpochStats struct {
 	Batches int
 }
 
-// userID is user row u's id in the dataset's files.
-func (t *Trainer) userID(u int32) int32 {
-	if t.rawUsers != nil {
-		return t.rawUsers[u]
-	}
-	return u
-}
-
 // NewTrainer builds a model for d's training data, initialised from
 // cfg.Seed with Xavier-normal tables.
 func NewTrainer(d *data.Dataset, cfg Config) (*Trainer, error) {
@@ -110,7 +102,7 @@ func NewTrainer(d *data.Dataset, cfg Config) (*Trainer, error) {
 	t := &Trainer{
 		cfg:         cfg,
 		fingerprint: d.Fingerprint,
-		rawUsers:    d.RawUsers,
+		userIDs:     d.UserIDs(),
 		modelState: modelState{
 			Users: NewTable(d.Users, cfg.Dim),
 			Items: NewTable(d.Items, cfg.Dim),
@@ -444,7 +436,7 @@ func (t *Trainer) aggregateUsers(w, lo, hi int) {
 		e := t.Users.Row(int(u))
 		f32.Axpby(rest, t.Items.Row(int(t.rowItem(r))), beta, e)
 		if bad := firstNonFinite(e); bad >= 0 && t.workers[w].firstBad == "" {
-			t.workers[w].firstBad = fmt.Sprintf("user %d's embedding holds %v after the moving aggregation", t.userID(u), e[bad])
+			t.workers[w].firstBad = fmt.Sprintf("user %d's embedding holds %v after the moving aggregation", t.userIDs[u], e[bad])
 		}
 	}
 	if t.cfg.Aggregation == Reference {
