@@ -51,12 +51,6 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	var valEv *eval.Evaluator
-	if trainData != spec.Data {
-		if valEv, err = eval.New(trainData, spec.Ks, cfg.WorkerCount()); err != nil {
-			return nil, err
-		}
-	}
 	tr, err := model.NewTrainer(trainData, cfg)
 	if err != nil {
 		return nil, err
@@ -77,7 +71,12 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 				Want: fmt.Sprintf("at least the %d epochs checkpoint %s already holds", done, spec.Resume)}
 		}
 	}
-	testEv, err := eval.New(spec.Data, spec.Ks, cfg.WorkerCount())
+	// Test first, then validation: both are ranked from one scoring pass.
+	splits := []*data.Dataset{spec.Data}
+	if trainData != spec.Data {
+		splits = append(splits, trainData)
+	}
+	ev, err := eval.NewJoint(splits, spec.Ks, cfg.WorkerCount())
 	if err != nil {
 		return nil, err
 	}
@@ -97,17 +96,14 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 	}
 	evaluate := func(rec *results.Epoch) error {
 		evalStart := time.Now()
-		m, err := testEv.Evaluate(tr.Users, tr.Items)
+		all, err := ev.EvaluateAll(tr.Users, tr.Items)
 		if err != nil {
 			return err
 		}
+		m := all[0]
 		rec.Metrics = metricMap(m.Metrics)
-		if valEv != nil {
-			v, err := valEv.Evaluate(tr.Users, tr.Items)
-			if err != nil {
-				return err
-			}
-			rec.Validation = metricMap(v.Metrics)
+		if len(all) > 1 {
+			rec.Validation = metricMap(all[1].Metrics)
 		}
 		rec.EvalSeconds = time.Since(evalStart).Seconds()
 		if sel.observe(*rec) {

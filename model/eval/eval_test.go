@@ -308,3 +308,48 @@ func TestRejectsBadTables(t *testing.T) {
 		t.Error("K = 0 accepted")
 	}
 }
+
+// TestJointEqualsSeparate: one pass over a test split and its validation
+// split (some users in only one of them) gives each split exactly what
+// its own evaluator gives, for any number of workers.
+func TestJointEqualsSeparate(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for c := range 6 {
+		d, U, V := randomCase(r, 50+r.IntN(300), 20+r.IntN(80), 1+r.IntN(12), c%2 == 0)
+		val, err := d.HoldOut(0.3, uint64(c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []int{1, 3} {
+			joint, err := NewJoint([]*data.Dataset{d, val}, nil, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			joint.chunk = 16 * (1 + c%3)
+			both, err := joint.EvaluateAll(U, V)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, split := range []*data.Dataset{d, val} {
+				alone, _ := New(split, nil, 1)
+				alone.chunk = joint.chunk
+				want, err := alone.Evaluate(U, V)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := both[k]
+				if !slices.Equal(got.Users, want.Users) || !slices.Equal(got.Values, want.Values) || !slices.Equal(got.PerUser, want.PerUser) {
+					t.Fatalf("case %d, %d workers, split %d: joint evaluation differs from its own", c, w, k)
+				}
+			}
+		}
+	}
+	if _, err := NewJoint(nil, nil, 1); err == nil {
+		t.Error("no split: no error")
+	}
+	a := &data.Dataset{Users: 1, Items: 2, Train: csr(nil), Test: csr([]int32{0})}
+	b := &data.Dataset{Users: 1, Items: 3, Train: csr(nil), Test: csr([]int32{0})}
+	if _, err := NewJoint([]*data.Dataset{a, b}, nil, 1); err == nil {
+		t.Error("splits of different items: no error")
+	}
+}

@@ -22,27 +22,38 @@ const (
 	chunkItems = 512 // a multiple of f32.ScoresAlign
 )
 
-// An Evaluator ranks items for the test users of one dataset. It keeps its
-// buffers between evaluations; it is not safe for concurrent use.
+// An Evaluator ranks items for the evaluated users of one or more splits
+// of the same items (a test split and its validation split), scoring each
+// user against every item once for all of them. It keeps its buffers
+// between evaluations; it is not safe for concurrent use.
 type Evaluator struct {
+	sets     []heldOut
+	items    int
+	users    []int32 // users with a held-out item in some split, ascending
+	ks       []int
+	kmax     int
+	workers  int
+	discount []float64 // discount[r] = 1/log2(r+2), the gain of rank r+1
+	chunk    int       // items scored at a time (tests make it small)
+	panel    f32.Panel
+	scratch  []*workerScratch
+}
+
+// heldOut is one split: its training items are masked, its test items are
+// the relevant ones.
+type heldOut struct {
 	train, test data.CSR
-	items       int
 	users       []int32 // users with at least one test item, ascending
-	ks          []int
-	kmax        int
-	workers     int
-	discount    []float64 // discount[r] = 1/log2(r+2), the gain of rank r+1
-	chunk       int       // items scored at a time (tests make it small)
-	panel       f32.Panel
-	scratch     []*workerScratch
+	index       []int32 // index[k]: Evaluator.users[k]'s position in users, or -1
 }
 
 type workerScratch struct {
 	block  []float32 // blockUsers user rows
 	tile   []float32 // blockUsers x chunk scores
-	top    [blockUsers]topK
-	next   [blockUsers]int // the next training item to mask, per user
-	isTest []bool          // by item, set for the current user's test items
+	row    []float32 // one user's chunk of scores, masked for one split
+	top    []topK    // top[s*blockUsers+j]: split s, the block's user j
+	next   []int     // next[s*blockUsers+j]: the next training item to mask
+	isTest []bool    // by item, set for the current user's test items
 }
 
 // Result is one evaluation: the mean metrics and every test user's own.
@@ -57,6 +68,14 @@ type Result struct {
 // New prepares an evaluator for d with cut-offs ks (DefaultKs when nil)
 // and the given number of worker goroutines (at least 1).
 func New(d *data.Dataset, ks []int, workers int) (*Evaluator, error) {
+	return NewJoint([]*data.Dataset{d}, ks, workers)
+}
+
+// NewJoint prepares one evaluator for several splits of the same users
+// and items (a dataset and the validation split it trains on), whose
+// results EvaluateAll returns in the same order. Each split's results are
+// those New would give for it alone, at the cost of scoring once.
+func NewJoint(splits []*data.Dataset, ks []int, workers int) (*Evaluator, error) {
 	if ks == nil {
 		ks = DefaultKs
 	}
@@ -65,11 +84,38 @@ func New(d *data.Dataset, ks []int, workers int) (*Evaluator, error) {
 	if len(ks) == 0 || ks[0] < 1 {
 		return nil, fmt.Errorf("eval: cut-offs %v: want positive integers", ks)
 	}
-	e := &Evaluator{train: d.Train, test: d.Test, items: d.Items, ks: slices.Compact(ks), workers: max(1, workers), chunk: chunkItems}
+	if len(splits) == 0 {
+		return nil, fmt.Errorf("eval: no split to evaluate")
+	}
+	e := &Evaluator{items: splits[0].Items, ks: slices.Compact(ks), workers: max(1, workers), chunk: chunkItems}
 	e.kmax = e.ks[len(e.ks)-1]
-	for u := range d.Test.Rows() {
-		if len(d.Test.Row(u)) > 0 {
-			e.users = append(e.users, int32(u))
+	evaluated := map[int32]bool{}
+	for _, d := range splits {
+		if d.Items != e.items {
+			return nil, fmt.Errorf("eval: split %q has %d items, want %d as the first", d.Split, d.Items, e.items)
+		}
+		set := heldOut{train: d.Train, test: d.Test}
+		for u := range d.Test.Rows() {
+			if len(d.Test.Row(u)) > 0 {
+				set.users = append(set.users, int32(u))
+				evaluated[int32(u)] = true
+			}
+		}
+		e.sets = append(e.sets, set)
+	}
+	for u := range evaluated {
+		e.users = append(e.users, u)
+	}
+	slices.Sort(e.users)
+	for s := range e.sets {
+		set := &e.sets[s]
+		set.index = make([]int32, len(e.users))
+		for k, u := range e.users {
+			i, found := slices.BinarySearch(set.users, u)
+			set.index[k] = int32(i)
+			if !found {
+				set.index[k] = -1
+			}
 		}
 	}
 	e.discount = make([]float64, e.kmax)
@@ -79,30 +125,48 @@ func New(d *data.Dataset, ks []int, workers int) (*Evaluator, error) {
 	return e, nil
 }
 
-// Users returns the number of users evaluated (those with a test item).
+// Users returns the number of users scored (those with a held-out item).
 func (e *Evaluator) Users() int { return len(e.users) }
 
 // Evaluate ranks every item for every test user with the given tables and
-// returns the metrics. The means are summed in user order, so they are
-// bit-identical for any number of workers.
+// returns the metrics of the first split. The means are summed in user
+// order, so they are bit-identical for any number of workers.
 func (e *Evaluator) Evaluate(users, items model.Table) (Result, error) {
-	if users.Dim != items.Dim || items.Rows != e.items || users.Rows < e.test.Rows() {
-		return Result{}, fmt.Errorf("eval: tables %dx%d and %dx%d do not fit the dataset (%d users, %d items)",
-			users.Rows, users.Dim, items.Rows, items.Dim, e.test.Rows(), e.items)
+	rs, err := e.EvaluateAll(users, items)
+	if err != nil {
+		return Result{}, err
+	}
+	return rs[0], nil
+}
+
+// EvaluateAll is Evaluate for every split, in NewJoint's order.
+func (e *Evaluator) EvaluateAll(users, items model.Table) ([]Result, error) {
+	rows := 0
+	for _, set := range e.sets {
+		rows = max(rows, set.test.Rows())
+	}
+	if users.Dim != items.Dim || items.Rows != e.items || users.Rows < rows {
+		return nil, fmt.Errorf("eval: tables %dx%d and %dx%d do not fit the dataset (%d users, %d items)",
+			users.Rows, users.Dim, items.Rows, items.Dim, rows, e.items)
 	}
 	for name, t := range map[string]model.Table{"user": users, "item": items} {
 		for i, x := range t.Data {
 			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-				return Result{}, fmt.Errorf("eval: %s %d's embedding holds %v", name, i/t.Dim, x)
+				return nil, fmt.Errorf("eval: %s %d's embedding holds %v", name, i/t.Dim, x)
 			}
 		}
 	}
 	f32.PackItems(&e.panel, items.Data, items.Rows, items.Dim)
 	nm := len(metricKinds) * len(e.ks)
-	res := Result{
-		Metrics: Metrics{Ks: e.ks, Values: make([]float64, nm)},
-		Users:   e.users,
-		PerUser: make([]float64, len(e.users)*nm),
+	res := make([]Result, len(e.sets))
+	perUser := make([][]float64, len(e.sets))
+	for s, set := range e.sets {
+		res[s] = Result{
+			Metrics: Metrics{Ks: e.ks, Values: make([]float64, nm)},
+			Users:   set.users,
+			PerUser: make([]float64, len(set.users)*nm),
+		}
+		perUser[s] = res[s].PerUser
 	}
 	blocks := (len(e.users) + blockUsers - 1) / blockUsers
 	var next atomic.Int64
@@ -117,18 +181,21 @@ func (e *Evaluator) Evaluate(users, items model.Table) (Result, error) {
 		go func() {
 			defer wg.Done()
 			for b := int(next.Add(1) - 1); b < blocks; b = int(next.Add(1) - 1) {
-				e.evaluateBlock(s, users, b*blockUsers, min((b+1)*blockUsers, len(e.users)), res.PerUser)
+				e.evaluateBlock(s, users, b*blockUsers, min((b+1)*blockUsers, len(e.users)), perUser)
 			}
 		}()
 	}
 	wg.Wait()
-	for u := range e.users {
-		for m, v := range res.PerUser[u*nm : (u+1)*nm] {
-			res.Values[m] += v
+	for s := range res {
+		r := &res[s]
+		for u := range r.Users {
+			for m, v := range r.PerUser[u*nm : (u+1)*nm] {
+				r.Values[m] += v
+			}
 		}
-	}
-	for m := range res.Values {
-		res.Values[m] /= float64(len(e.users))
+		for m := range r.Values {
+			r.Values[m] /= float64(len(r.Users))
+		}
 	}
 	return res, nil
 }
@@ -139,26 +206,35 @@ func (s *workerScratch) prepare(e *Evaluator, dim int) {
 	}
 	if len(s.tile) != blockUsers*e.chunk {
 		s.tile = make([]float32, blockUsers*e.chunk)
+		s.row = make([]float32, e.chunk)
 	}
 	if len(s.isTest) != e.items {
 		s.isTest = make([]bool, e.items)
 	}
-	for j := range s.top {
-		s.top[j].reset(e.kmax)
+	if len(s.top) != len(e.sets)*blockUsers {
+		s.top = make([]topK, len(e.sets)*blockUsers)
+		s.next = make([]int, len(e.sets)*blockUsers)
+	}
+	for t := range s.top {
+		s.top[t].reset(e.kmax)
 	}
 }
 
 // evaluateBlock scores users[lo:hi] (indices into e.users) against all
-// items, chunk by chunk, and writes their metrics into perUser. Training
-// items are masked to -Inf in each tile before selection, which skips them
-// (tables are finite; a product overflowing to -Inf would rank last anyway).
-func (e *Evaluator) evaluateBlock(s *workerScratch, users model.Table, lo, hi int, perUser []float64) {
+// items, chunk by chunk, and writes each split's metrics of them into
+// perUser[split]. A split's training items are masked to -Inf before
+// selection, which skips them (tables are finite; a product overflowing to
+// -Inf would rank last anyway); with several splits, each masks a copy of
+// the scores.
+func (e *Evaluator) evaluateBlock(s *workerScratch, users model.Table, lo, hi int, perUser [][]float64) {
 	dim, nb := users.Dim, hi-lo
 	block := e.users[lo:hi]
 	for j, u := range block {
 		copy(s.block[j*dim:(j+1)*dim], users.Row(int(u)))
-		s.top[j].heap = s.top[j].heap[:0]
-		s.next[j] = 0
+	}
+	for t := range s.top {
+		s.top[t].heap = s.top[t].heap[:0]
+		s.next[t] = 0
 	}
 	for i0 := 0; i0 < e.items; i0 += e.chunk {
 		i1 := min(i0+e.chunk, e.items)
@@ -166,19 +242,36 @@ func (e *Evaluator) evaluateBlock(s *workerScratch, users model.Table, lo, hi in
 		tile := s.tile[:nb*w]
 		f32.Scores(s.block[:nb*dim], &e.panel, i0, i1, tile)
 		for j, u := range block {
-			scores := tile[j*w : (j+1)*w]
-			train := e.train.Row(int(u))
-			for s.next[j] < len(train) && int(train[s.next[j]]) < i1 {
-				scores[int(train[s.next[j]])-i0] = float32(math.Inf(-1))
-				s.next[j]++
+			for k := range e.sets {
+				set := &e.sets[k]
+				if set.index[lo+j] < 0 {
+					continue
+				}
+				scores := tile[j*w : (j+1)*w]
+				if len(e.sets) > 1 {
+					scores = s.row[:w]
+					copy(scores, tile[j*w:(j+1)*w])
+				}
+				t := k*blockUsers + j
+				train := set.train.Row(int(u))
+				for s.next[t] < len(train) && int(train[s.next[t]]) < i1 {
+					scores[int(train[s.next[t]])-i0] = float32(math.Inf(-1))
+					s.next[t]++
+				}
+				s.top[t].add(scores, i0)
 			}
-			s.top[j].add(scores, i0)
 		}
 	}
 	nm := len(metricKinds) * len(e.ks)
-	for j, u := range block {
-		s.top[j].finish()
-		e.userMetrics(s, &s.top[j], e.test.Row(int(u)), perUser[(lo+j)*nm:(lo+j+1)*nm])
+	for k := range e.sets {
+		set := &e.sets[k]
+		for j, u := range block {
+			if i := int(set.index[lo+j]); i >= 0 {
+				top := &s.top[k*blockUsers+j]
+				top.finish()
+				e.userMetrics(s, top, set.test.Row(int(u)), perUser[k][i*nm:(i+1)*nm])
+			}
+		}
 	}
 }
 
