@@ -128,8 +128,15 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 		if _, err := results.Save(opts.Out, []*results.Run{r}); err != nil {
 			return err
 		}
-		if err := os.Remove(ckpt); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
+		// A run that reached its cap still improving may be worth going on
+		// with: its checkpoint stays, and a higher cap resumes it.
+		if j.hyper.Protocol.Validation == 0 || r.StoppedEarly {
+			if err := os.Remove(ckpt); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		} else {
+			fmt.Fprintf(opts.Log, "%s %v seed %d reached its cap of %d epochs without stopping early; its checkpoint %s stays, and a run with a higher cap (-epochs) resumes from it\n",
+				j.spec, j.strategy, cfg.Seed, cfg.Epochs, ckpt)
 		}
 		doneCost += j.cost
 		doneSeconds += time.Since(jobStart).Seconds()

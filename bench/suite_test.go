@@ -3,6 +3,9 @@ package bench
 import (
 	"context"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"onebp/data"
@@ -54,5 +57,54 @@ func TestSuitePeakMemoryIsPerRun(t *testing.T) {
 	// over, they would more than double the small run's peak.
 	if float64(after) > 1.5*float64(alone) {
 		t.Errorf("the small run's peak memory is %d bytes after a large run, %d alone", after, alone)
+	}
+}
+
+// TestSuiteExtendsACappedRun: a validated run that reaches its cap keeps
+// its checkpoint, and the same suite with a higher cap resumes it and
+// records what a straight run to that cap records. A run of the reference
+// protocol leaves no checkpoint behind.
+func TestSuiteExtendsACappedRun(t *testing.T) {
+	spec, err := data.ParseSpec("synthetic:users=120,items=200,interactions=3000,seed=3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	suite := func(out string, preset Preset, epochs int) string {
+		var log strings.Builder
+		err := Suite(context.Background(), SuiteOptions{Datasets: []data.Spec{spec}, Preset: preset, Out: out,
+			Epochs: epochs, Workers: 1, Log: &log})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return log.String()
+	}
+	checkpoints := func(out string) []string {
+		names, _ := filepath.Glob(filepath.Join(out, "checkpoints", "*.ckpt"))
+		return names
+	}
+	quality := func(out string) string {
+		b, err := os.ReadFile(filepath.Join(out, "quality.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	extended, straight := t.TempDir(), t.TempDir()
+	suite(extended, PresetValidated, 10)
+	if n := len(checkpoints(extended)); n != 2 {
+		t.Fatalf("%d checkpoints after two capped runs, want 2", n)
+	}
+	log := suite(extended, PresetValidated, 20)
+	if strings.Count(log, "resuming from") != 2 {
+		t.Errorf("a higher cap did not resume both capped runs:\n%s", log)
+	}
+	suite(straight, PresetValidated, 20)
+	if a, b := quality(extended), quality(straight); a != b {
+		t.Errorf("extended runs record\n%s\nstraight runs\n%s", a, b)
+	}
+	quick := t.TempDir()
+	suite(quick, PresetQuick, 2)
+	if names := checkpoints(quick); len(names) != 0 {
+		t.Errorf("reference-protocol runs left checkpoints %v", names)
 	}
 }
