@@ -151,10 +151,13 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 	if err != nil || opts.Readme == "" {
 		return err
 	}
-	if ok, err := results.UpdateReadmeSummary(opts.Readme, all); err != nil {
+	if ok, err := results.UpdateReadmeSummary(opts.Readme, opts.Out, all); err != nil {
 		return err
 	} else if ok {
-		fmt.Fprintf(opts.Log, "updated the results summary in %s\n", opts.Readme)
+		fmt.Fprintf(opts.Log, "updated the summary of %s in %s\n", opts.Out, opts.Readme)
+	} else {
+		begin, end := results.SummaryMarkers(opts.Out)
+		fmt.Fprintf(opts.Log, "%s has no summary of %s: to have one, put the lines\n%s\n%s\nwhere it should go\n", opts.Readme, opts.Out, begin, end)
 	}
 	return nil
 }

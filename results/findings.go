@@ -44,6 +44,7 @@ func writeFindings(w io.Writer, runs []*Run, cs []Comparison) error {
 			costFinding(one, two, epoch, seconds, "faster", "slower"),
 			costFinding(one, two, state, func(x float64) string { return megabytes(int64(x)) }, "smaller", "larger"),
 			costFinding(one, two, peak, func(x float64) string { return megabytes(int64(x)) }, "smaller", "larger"))
+		fmt.Fprintf(w, " %s", stoppingFinding(one, two))
 		var byProto []string
 		for _, p := range []protocol{best, final, validated} {
 			get := func(r *Run) (float64, bool) { return p.get(r, eval.NDCGAt20) }
@@ -83,4 +84,34 @@ func costFinding(one, two []*Run, get func(*Run) (float64, bool), show func(floa
 		word = "OneBP " + more
 	}
 	return fmt.Sprintf("OneBP %s vs TwoBP %s (%s, %s)", show(so.Mean), show(st.Mean), relative(so.Mean, st.Mean), word)
+}
+
+// stoppingFinding states the validated runs' selected epochs and whether
+// each stopped early or reached its cap, for a cap is only justified when
+// runs stop before it.
+func stoppingFinding(one, two []*Run) string {
+	var parts []string
+	capped := false
+	for _, g := range []struct {
+		name string
+		runs []*Run
+	}{{"OneBP", one}, {"TwoBP", two}} {
+		var epochs []string
+		early := 0
+		for _, r := range g.runs {
+			if r.Selected != nil {
+				epochs = append(epochs, fmt.Sprint(r.Selected.Epoch+1))
+			}
+			if r.StoppedEarly {
+				early++
+			}
+		}
+		capped = capped || early < len(g.runs)
+		parts = append(parts, fmt.Sprintf("%s %s (%d of %d stopped early)", g.name, strings.Join(epochs, ", "), early, len(g.runs)))
+	}
+	s := fmt.Sprintf("Epochs trained at the selected state: %s, of a cap of %d.", strings.Join(parts, "; "), one[0].Config.Epochs)
+	if capped {
+		s += " A run that reached the cap had improved on validation within its patience, so its figures may be a lower bound of what the strategy reaches."
+	}
+	return s
 }

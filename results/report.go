@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -375,16 +376,19 @@ func Hyperparameters(c model.Config) string {
 	return strings.Join(parts, ", ")
 }
 
-// The top-level README carries the latest summary between these markers;
-// `onebp bench` rewrites what lies between them.
-const (
-	summaryBegin = "<!-- results:begin (written by onebp bench) -->"
-	summaryEnd   = "<!-- results:end -->"
-)
+// SummaryMarkers are the lines between which a README carries the summary
+// of the results in dir, which `onebp bench` rewrites; a README may carry
+// the summaries of several results directories.
+func SummaryMarkers(dir string) (begin, end string) {
+	dir = filepath.ToSlash(filepath.Clean(dir))
+	return "<!-- results:begin " + dir + " (written by onebp bench) -->", "<!-- results:end " + dir + " -->"
+}
 
-// UpdateReadmeSummary replaces the summary between the markers of the
-// README at path, if it has them; it reports whether it did.
-func UpdateReadmeSummary(path string, runs []*Run) (bool, error) {
+// UpdateReadmeSummary replaces the summary of the results in dir between
+// its markers in the README at path, if it has them; it reports whether
+// it did.
+func UpdateReadmeSummary(path, dir string, runs []*Run) (bool, error) {
+	summaryBegin, summaryEnd := SummaryMarkers(dir)
 	old, err := os.ReadFile(path)
 	if err != nil {
 		if os.IsNotExist(err) {

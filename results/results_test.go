@@ -355,21 +355,45 @@ func TestSave(t *testing.T) {
 	}
 }
 
+// TestUpdateReadmeSummary: each results directory's summary is written
+// between its own markers, leaving the rest of the README, another
+// directory's summary included, as it was; the findings state where the
+// validated runs stopped.
 func TestUpdateReadmeSummary(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "README.md")
-	os.WriteFile(path, []byte("# x\n\nintro\n"+summaryBegin+"\nold table\n"+summaryEnd+"\n\nafter\n"), 0o644)
-	runs := []*Run{fakeRun("tiny", model.OneBP, 1), fakeRun("tiny", model.TwoBP, 1)}
-	if ok, err := UpdateReadmeSummary(path, runs); !ok || err != nil {
+	begin, end := SummaryMarkers("results/validated")
+	otherBegin, otherEnd := SummaryMarkers("results/validated-dim64/")
+	other := otherBegin + "\nother table\n" + otherEnd + "\n"
+	os.WriteFile(path, []byte("# x\n\nintro\n"+begin+"\nold table\n"+end+"\n\n"+other), 0o644)
+	validatedRun := func(s model.Strategy, seed uint64, early bool, ndcg ...float32) *Run {
+		r := fakeRun("tiny", s, seed)
+		r.Config.Protocol = Protocol{EvalEvery: 2, Validation: 0.1, Select: eval.NDCGAt20, Patience: 3}
+		r.Selected = &Selected{Epoch: 1, Test: r.Epochs[1].Metrics, PerUser: &PerUser{Users: len(ndcg),
+			Values: map[eval.Metric]Float32s{eval.NDCGAt20: ndcg, eval.RecallAt20: ndcg}}}
+		r.StoppedEarly = early
+		return r
+	}
+	runs := []*Run{validatedRun(model.OneBP, 1, true, 0.5, 0.25, 0.75), validatedRun(model.TwoBP, 1, false, 0.25, 0.25, 0.5)}
+	if ok, err := UpdateReadmeSummary(path, "./results/validated", runs); !ok || err != nil {
 		t.Fatalf("%v %v", ok, err)
 	}
 	b, _ := os.ReadFile(path)
 	s := string(b)
-	if strings.Contains(s, "old table") || !strings.Contains(s, "| dataset") || !strings.HasPrefix(s, "# x\n\nintro\n") || !strings.HasSuffix(s, summaryEnd+"\n\nafter\n") {
+	if strings.Contains(s, "old table") || !strings.Contains(s, "| dataset") || !strings.HasPrefix(s, "# x\n\nintro\n"+begin) || !strings.HasSuffix(s, end+"\n\n"+other) {
 		t.Errorf("README after the update:\n%s", s)
+	}
+	for _, want := range []string{"#### Findings", "OneBP 2 (1 of 1 stopped early); TwoBP 2 (0 of 1 stopped early), of a cap of 4", "may be a lower bound"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the summary lacks %q:\n%s", want, s)
+		}
 	}
 	plain := filepath.Join(t.TempDir(), "README.md")
 	os.WriteFile(plain, []byte("no markers\n"), 0o644)
-	if ok, err := UpdateReadmeSummary(plain, runs); ok || err != nil {
+	if ok, err := UpdateReadmeSummary(plain, "results/validated", runs); ok || err != nil {
 		t.Errorf("a README without markers: %v %v", ok, err)
+	}
+	os.WriteFile(plain, []byte(begin+"\nno end\n"), 0o644)
+	if _, err := UpdateReadmeSummary(plain, "results/validated", runs); err == nil {
+		t.Error("a begin marker without its end: no error")
 	}
 }
