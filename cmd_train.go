@@ -251,8 +251,8 @@ func printRun(w io.Writer, r *results.Run) error {
 	if err := results.WriteTable(w, false, header, rows); err != nil {
 		return err
 	}
-	train, evaluate := r.MeanEpochSeconds()
-	fmt.Fprintf(w, "epoch %.3fs, evaluation %.3fs, state %.1f MB, peak RSS %.1f MB\n",
+	train, evaluate := r.EpochSeconds()
+	fmt.Fprintf(w, "median epoch %.3fs, median evaluation %.3fs, state %.1f MB, peak RSS %.1f MB\n",
 		train, evaluate, float64(r.Memory.StateBytes)/1e6, float64(r.Memory.PeakRSSBytes)/1e6)
 	return nil
 }

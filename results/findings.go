@@ -37,10 +37,10 @@ func writeFindings(w io.Writer, runs []*Run, cs []Comparison) error {
 			acc = append(acc, fmt.Sprintf("%s %s (%s)", c.Metric, c, verdict(c)))
 		}
 		fmt.Fprintf(w, "- **%s** (%d users, seeds %s): %s.", name, mine[0].Users, joinSeeds(mine[0].Seeds), strings.Join(acc, "; "))
-		epoch := func(r *Run) (float64, bool) { t, _ := r.MeanEpochSeconds(); return t, true }
+		epoch := func(r *Run) (float64, bool) { t, _ := r.EpochSeconds(); return t, true }
 		state := func(r *Run) (float64, bool) { return float64(r.Memory.StateBytes), true }
 		peak := func(r *Run) (float64, bool) { return float64(r.Memory.PeakRSSBytes), true }
-		fmt.Fprintf(w, " Epoch time: %s. State memory: %s; peak resident memory: %s.",
+		fmt.Fprintf(w, " Median epoch time: %s. State memory: %s; peak resident memory: %s.",
 			costFinding(one, two, epoch, seconds, "faster", "slower"),
 			costFinding(one, two, state, func(x float64) string { return megabytes(int64(x)) }, "smaller", "larger"),
 			costFinding(one, two, peak, func(x float64) string { return megabytes(int64(x)) }, "smaller", "larger"))

@@ -95,8 +95,9 @@ func WriteQuality(w io.Writer, runs []*Run) error {
 	return bw.Flush()
 }
 
-// WriteTiming writes the runs' times and memory: the mean training epoch
-// (N = epochs) and the mean evaluation (N = evaluations). These are noisy.
+// WriteTiming writes the runs' times and memory: the median training epoch
+// (N = epochs) and the median evaluation (N = evaluations). These are
+// noisy.
 func WriteTiming(w io.Writer, runs []*Run) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintln(bw, "Unit ns/sample better=lower")
@@ -104,7 +105,7 @@ func WriteTiming(w io.Writer, runs []*Run) error {
 	fmt.Fprintln(bw, "Unit peak_rss_bytes better=lower")
 	for _, r := range runs {
 		writeConfig(bw, r)
-		train, evaluate := r.MeanEpochSeconds()
+		train, evaluate := r.EpochSeconds()
 		perSample := 0.0
 		if len(r.Epochs) > 0 && r.Epochs[0].Samples > 0 {
 			perSample = train * 1e9 / float64(r.Epochs[0].Samples)

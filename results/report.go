@@ -136,10 +136,10 @@ func HeadlineRows(one, two *Run) (header []string, rows [][]string) {
 	ob, tb := one.Best[eval.RecallAt20], two.Best[eval.RecallAt20]
 	rows = append(rows, []string{string(eval.RecallAt20) + " (best-on-test, epoch)", fmt.Sprintf("%s (%d)", F4(ob.Value), ob.Epoch),
 		fmt.Sprintf("%s (%d)", F4(tb.Value), tb.Epoch), relative(ob.Value, tb.Value)})
-	ot, _ := one.MeanEpochSeconds()
-	tt, _ := two.MeanEpochSeconds()
+	ot, _ := one.EpochSeconds()
+	tt, _ := two.EpochSeconds()
 	return header, append(rows,
-		[]string{"training time per epoch", seconds(ot), seconds(tt), relative(ot, tt)},
+		[]string{"training time per epoch (median)", seconds(ot), seconds(tt), relative(ot, tt)},
 		[]string{"state memory", megabytes(one.Memory.StateBytes), megabytes(two.Memory.StateBytes),
 			relative(float64(one.Memory.StateBytes), float64(two.Memory.StateBytes))})
 }
@@ -158,8 +158,8 @@ func CostRows(runs []*Run) (header []string, rows [][]string) {
 		show func(float64) string
 	}
 	for _, c := range []q{
-		{"training time per epoch", always(func(r *Run) float64 { t, _ := r.MeanEpochSeconds(); return t }), seconds},
-		{"time per evaluation", always(func(r *Run) float64 { _, e := r.MeanEpochSeconds(); return e }), seconds},
+		{"training time per epoch (median)", always(func(r *Run) float64 { t, _ := r.EpochSeconds(); return t }), seconds},
+		{"time per evaluation (median)", always(func(r *Run) float64 { _, e := r.EpochSeconds(); return e }), seconds},
 		{"state memory (tables, Adam, gradients)", always(func(r *Run) float64 { return float64(r.Memory.StateBytes) }), mb},
 		{"peak resident memory of the run", always(func(r *Run) float64 { return float64(r.Memory.PeakRSSBytes) }), mb},
 		{"epochs trained", always(func(r *Run) float64 { return float64(len(r.Epochs)) }), count},
@@ -329,7 +329,7 @@ func every(n int) string {
 // protocol the runs support (validated, else final), epoch time and memory.
 func SummaryRows(runs []*Run) (header []string, rows [][]string) {
 	header = []string{"dataset", "setup", "protocol", string(eval.NDCGAt20) + " OneBP / TwoBP", string(eval.RecallAt20) + " OneBP / TwoBP",
-		"epoch time OneBP / TwoBP", "state memory OneBP / TwoBP", "peak RSS OneBP / TwoBP"}
+		"median epoch time OneBP / TwoBP", "state memory OneBP / TwoBP", "peak RSS OneBP / TwoBP"}
 	names, groups := byDataset(runs)
 	for _, name := range names {
 		group := groups[name]
@@ -358,7 +358,7 @@ func SummaryRows(runs []*Run) (header []string, rows [][]string) {
 			p.name,
 			pairOf(eval.NDCGAt20),
 			pairOf(eval.RecallAt20),
-			costPair(func(r *Run) float64 { t, _ := r.MeanEpochSeconds(); return t }, seconds),
+			costPair(func(r *Run) float64 { t, _ := r.EpochSeconds(); return t }, seconds),
 			costPair(func(r *Run) float64 { return float64(r.Memory.StateBytes) }, mb),
 			costPair(func(r *Run) float64 { return float64(r.Memory.PeakRSSBytes) }, mb),
 		})

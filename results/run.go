@@ -16,6 +16,8 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/exp/stats"
+
 	"onebp/data"
 	"onebp/model"
 	"onebp/model/eval"
@@ -257,20 +259,27 @@ func (r *Run) MetricNames() []eval.Metric {
 	return names
 }
 
-// MeanEpochSeconds returns the mean training time of an epoch and the mean
-// time of an evaluation.
-func (r *Run) MeanEpochSeconds() (train, evaluate float64) {
+// EpochSeconds returns the median training time of an epoch and the
+// median time of an evaluation (0 when none). Medians, because timings on
+// a shared machine have outliers (another process, a paused one) that a
+// mean would carry.
+func (r *Run) EpochSeconds() (train, evaluate float64) {
+	var ts, es []float64
 	for _, e := range r.Epochs {
-		train += e.TrainSeconds
-		evaluate += e.EvalSeconds // 0 when not evaluated
+		ts = append(ts, e.TrainSeconds)
+		if e.Metrics != nil {
+			es = append(es, e.EvalSeconds)
+		}
 	}
-	if len(r.Epochs) > 0 {
-		train /= float64(len(r.Epochs))
+	return median(ts), median(es)
+}
+
+// median is stats.Median, 0 for none.
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
 	}
-	if n := r.evaluations(); n > 0 {
-		evaluate /= float64(n)
-	}
-	return train, evaluate
+	return stats.Median(xs)
 }
 
 // evaluations counts the evaluated epochs.
