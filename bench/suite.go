@@ -239,26 +239,46 @@ func pending(opts SuiteOptions, plan []job) ([]job, error) {
 		byKey[results.RunKey(r.Dataset, r.Strategy(), r.Config.Seed)] = r
 	}
 	var todo []job
+	var recapped []*results.Run
 	for i, j := range plan {
 		if !opts.Shard.has(i) {
 			continue
 		}
-		if r := byKey[j.key]; r != nil && sameJob(r, j, opts.Preset) {
-			fmt.Fprintf(opts.Log, "recorded: %s %v seed %d (training code %s), not run again\n", j.spec, j.strategy, j.config.Seed, r.Env.TrainingCode)
+		r := byKey[j.key]
+		if r == nil || !sameJob(r, j, opts.Preset) {
+			todo = append(todo, j)
 			continue
 		}
-		todo = append(todo, j)
+		fmt.Fprintf(opts.Log, "recorded: %s %v seed %d (training code %s), not run again\n", j.spec, j.strategy, j.config.Seed, r.Env.TrainingCode)
+		if r.Config.Epochs != j.config.Epochs {
+			fmt.Fprintf(opts.Log, "  it stopped early after %d epochs under a cap of %d, as it would under a cap of %d: its record now says %d\n",
+				r.EpochsTrained(), r.Config.Epochs, j.config.Epochs, j.config.Epochs)
+			r.Config.Epochs, r.Config.Source = j.config.Epochs, j.hyper.Source
+			recapped = append(recapped, r)
+		}
+	}
+	if len(recapped) > 0 {
+		if _, err := results.Save(opts.Out, recapped); err != nil {
+			return nil, err
+		}
 	}
 	return todo, nil
 }
 
 // sameJob says whether recorded run r is job j's result: the same
 // configuration and protocol under the same preset, complete, on the same
-// data, by the same training code.
+// data, by the same training code. A validated run that stopped early
+// under another epoch cap is j's result too when it stopped before j's
+// cap: until a run reaches its cap, its training, evaluations, selection
+// and stop do not depend on the cap.
 func sameJob(r *results.Run, j job, preset Preset) bool {
-	return !r.Interrupted && r.Env.TrainingCode == TrainingCode(j.config) &&
-		len(model.Differences(r.Config.Config, j.config)) == 0 && r.Config.Protocol == j.hyper.Protocol &&
-		r.Config.Preset == string(preset) && r.DatasetFingerprint == j.dataset
+	if r.Interrupted || r.Env.TrainingCode != TrainingCode(j.config) || r.Config.Protocol != j.hyper.Protocol ||
+		r.Config.Preset != string(preset) || r.DatasetFingerprint != j.dataset {
+		return false
+	}
+	diff := model.Differences(r.Config.Config, j.config)
+	stoppedBeforeCap := len(diff) == 1 && diff[0].Name == "epochs" && r.StoppedEarly && r.EpochsTrained() < j.config.Epochs
+	return len(diff) == 0 || stoppedBeforeCap
 }
 
 // resumable returns ckpt when it holds a checkpoint job j can resume

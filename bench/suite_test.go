@@ -108,3 +108,52 @@ func TestSuiteExtendsACappedRun(t *testing.T) {
 		t.Errorf("reference-protocol runs left checkpoints %v", names)
 	}
 }
+
+// TestSuiteKeepsAnEarlyStopUnderAHigherCap: a validated run that stopped
+// early is not run again under a higher cap, since it would stop at the
+// same epoch; its record takes the new cap. Under a cap it did not stop
+// before, it is run again. (The records are marked as stopped early by
+// hand: a run that stops early takes longer than a test should.)
+func TestSuiteKeepsAnEarlyStopUnderAHigherCap(t *testing.T) {
+	spec, err := data.ParseSpec("synthetic:users=120,items=200,interactions=3000,seed=3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	suite := func(epochs int) string {
+		var log strings.Builder
+		err := Suite(context.Background(), SuiteOptions{Datasets: []data.Spec{spec}, Preset: PresetValidated, Out: out,
+			Epochs: epochs, Workers: 1, Log: &log})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return log.String()
+	}
+	stopEarly := func() {
+		runs, err := results.LoadRuns(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range runs {
+			r.StoppedEarly = true
+		}
+		if _, err := results.Save(out, runs); err != nil {
+			t.Fatal(err)
+		}
+		os.RemoveAll(filepath.Join(out, "checkpoints"))
+	}
+	suite(3)
+	stopEarly()
+	if log := suite(6); strings.Contains(log, "==") || strings.Count(log, "it stopped early after 3 epochs under a cap of 3") != 2 {
+		t.Errorf("runs that stopped early were run again under a higher cap:\n%s", log)
+	}
+	runs, _ := results.LoadRuns(out)
+	for _, r := range runs {
+		if r.Config.Epochs != 6 || r.EpochsTrained() != 3 {
+			t.Errorf("%v: record says a cap of %d after %d epochs, want 6 after 3", r.Strategy(), r.Config.Epochs, r.EpochsTrained())
+		}
+	}
+	if log := suite(3); strings.Count(log, "==") != 2 {
+		t.Errorf("runs that did not stop before the cap were not run again:\n%s", log)
+	}
+}

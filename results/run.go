@@ -282,6 +282,14 @@ func median(xs []float64) float64 {
 	return stats.Median(xs)
 }
 
+// EpochsTrained is the number of epochs the run trained.
+func (r *Run) EpochsTrained() int {
+	if len(r.Epochs) == 0 {
+		return 0
+	}
+	return r.Epochs[len(r.Epochs)-1].Epoch + 1
+}
+
 // evaluations counts the evaluated epochs.
 func (r *Run) evaluations() int {
 	n := 0
