@@ -65,19 +65,7 @@ func TestSuitePeakMemoryIsPerRun(t *testing.T) {
 // records what a straight run to that cap records. A run of the reference
 // protocol leaves no checkpoint behind.
 func TestSuiteExtendsACappedRun(t *testing.T) {
-	spec, err := data.ParseSpec("synthetic:users=120,items=200,interactions=3000,seed=3")
-	if err != nil {
-		t.Fatal(err)
-	}
-	suite := func(out string, preset Preset, epochs int) string {
-		var log strings.Builder
-		err := Suite(context.Background(), SuiteOptions{Datasets: []data.Spec{spec}, Preset: preset, Out: out,
-			Epochs: epochs, Workers: 1, Log: &log})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return log.String()
-	}
+	suite := func(out string, preset Preset, epochs int) string { return smallSuite(t, out, preset, epochs) }
 	checkpoints := func(out string) []string {
 		names, _ := filepath.Glob(filepath.Join(out, "checkpoints", "*.ckpt"))
 		return names
@@ -115,20 +103,8 @@ func TestSuiteExtendsACappedRun(t *testing.T) {
 // before, it is run again. (The records are marked as stopped early by
 // hand: a run that stops early takes longer than a test should.)
 func TestSuiteKeepsAnEarlyStopUnderAHigherCap(t *testing.T) {
-	spec, err := data.ParseSpec("synthetic:users=120,items=200,interactions=3000,seed=3")
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := t.TempDir()
-	suite := func(epochs int) string {
-		var log strings.Builder
-		err := Suite(context.Background(), SuiteOptions{Datasets: []data.Spec{spec}, Preset: PresetValidated, Out: out,
-			Epochs: epochs, Workers: 1, Log: &log})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return log.String()
-	}
+	suite := func(epochs int) string { return smallSuite(t, out, PresetValidated, epochs) }
 	stopEarly := func() {
 		runs, err := results.LoadRuns(out)
 		if err != nil {
@@ -156,4 +132,21 @@ func TestSuiteKeepsAnEarlyStopUnderAHigherCap(t *testing.T) {
 	if log := suite(3); strings.Count(log, "==") != 2 {
 		t.Errorf("runs that did not stop before the cap were not run again:\n%s", log)
 	}
+}
+
+// smallSuite runs a suite of a small synthetic set into out and returns
+// its log.
+func smallSuite(t *testing.T, out string, preset Preset, epochs int) string {
+	t.Helper()
+	spec, err := data.ParseSpec("synthetic:users=120,items=200,interactions=3000,seed=3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	err = Suite(context.Background(), SuiteOptions{Datasets: []data.Spec{spec}, Preset: preset, Out: out,
+		Epochs: epochs, Workers: 1, Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return log.String()
 }
