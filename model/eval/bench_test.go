@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"onebp/data"
-
 	"onebp/internal/datatest"
 	"onebp/model"
 )

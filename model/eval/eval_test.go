@@ -316,6 +316,11 @@ func TestJointEqualsSeparate(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	for c := range 6 {
 		d, U, V := randomCase(r, 50+r.IntN(300), 20+r.IntN(80), 1+r.IntN(12), c%2 == 0)
+		// User 0 has no training item, so no validation item; user 1 no
+		// test item: each is evaluated in one split only.
+		train, test := rowsOf(d.Train), rowsOf(d.Test)
+		train[0], test[1] = nil, nil
+		d.Train, d.Test = csr(train...), csr(test...)
 		val, err := d.HoldOut(0.3, uint64(c))
 		if err != nil {
 			t.Fatal(err)
@@ -329,6 +334,9 @@ func TestJointEqualsSeparate(t *testing.T) {
 			both, err := joint.EvaluateAll(U, V)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if n := joint.Users(); n == len(both[0].Users) || n == len(both[1].Users) {
+				t.Fatalf("case %d: no user in one split only (%d users, %d and %d per split)", c, n, len(both[0].Users), len(both[1].Users))
 			}
 			for k, split := range []*data.Dataset{d, val} {
 				alone, _ := New(split, nil, 1)
@@ -352,4 +360,12 @@ func TestJointEqualsSeparate(t *testing.T) {
 	if _, err := NewJoint([]*data.Dataset{a, b}, nil, 1); err == nil {
 		t.Error("splits of different items: no error")
 	}
+}
+
+func rowsOf(c data.CSR) [][]int32 {
+	var rows [][]int32
+	for u := range c.Rows() {
+		rows = append(rows, c.Row(u))
+	}
+	return rows
 }
