@@ -40,8 +40,10 @@ func writeFindings(w io.Writer, runs []*Run, cs []Comparison) error {
 		epoch := func(r *Run) (float64, bool) { t, _ := r.EpochSeconds(); return t, true }
 		state := func(r *Run) (float64, bool) { return float64(r.Memory.StateBytes), true }
 		peak := func(r *Run) (float64, bool) { return float64(r.Memory.PeakRSSBytes), true }
-		fmt.Fprintf(w, " Median epoch time: %s. State memory: %s; peak resident memory: %s.",
+		total := func(r *Run) (float64, bool) { return r.TrainingSeconds(), true }
+		fmt.Fprintf(w, " Median epoch time: %s; training time of the run (epochs x median epoch): %s. State memory: %s; peak resident memory: %s.",
 			costFinding(one, two, epoch, seconds, "faster", "slower"),
+			costFinding(one, two, total, seconds, "shorter", "longer"),
 			costFinding(one, two, state, func(x float64) string { return megabytes(int64(x)) }, "smaller", "larger"),
 			costFinding(one, two, peak, func(x float64) string { return megabytes(int64(x)) }, "smaller", "larger"))
 		fmt.Fprintf(w, " %s", stoppingFinding(one, two))

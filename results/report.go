@@ -28,8 +28,11 @@ func F4(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
 func megabytes(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/1e6) }
 
 func seconds(s float64) string {
-	if s < 1 {
+	switch {
+	case s < 1:
 		return fmt.Sprintf("%.1f ms", s*1e3)
+	case s >= 600:
+		return fmt.Sprintf("%.1f min", s/60)
 	}
 	return fmt.Sprintf("%.2f s", s)
 }
@@ -160,9 +163,10 @@ func CostRows(runs []*Run) (header []string, rows [][]string) {
 	for _, c := range []q{
 		{"training time per epoch (median)", always(func(r *Run) float64 { t, _ := r.EpochSeconds(); return t }), seconds},
 		{"time per evaluation (median)", always(func(r *Run) float64 { _, e := r.EpochSeconds(); return e }), seconds},
+		{"training time of the run (epochs x median)", always((*Run).TrainingSeconds), seconds},
 		{"state memory (tables, Adam, gradients)", always(func(r *Run) float64 { return float64(r.Memory.StateBytes) }), mb},
 		{"peak resident memory of the run", always(func(r *Run) float64 { return float64(r.Memory.PeakRSSBytes) }), mb},
-		{"epochs trained", always(func(r *Run) float64 { return float64(len(r.Epochs)) }), count},
+		{"epochs trained", always(func(r *Run) float64 { return float64(r.EpochsTrained()) }), count},
 		{"selected epoch (validation)", func(r *Run) (float64, bool) {
 			if r.Selected == nil {
 				return 0, false

@@ -382,7 +382,7 @@ func TestUpdateReadmeSummary(t *testing.T) {
 	if strings.Contains(s, "old table") || !strings.Contains(s, "| dataset") || !strings.HasPrefix(s, "# x\n\nintro\n"+begin) || !strings.HasSuffix(s, end+"\n\n"+other) {
 		t.Errorf("README after the update:\n%s", s)
 	}
-	for _, want := range []string{"#### Findings", "OneBP 2 (1 of 1 stopped early); TwoBP 2 (0 of 1 stopped early), of a cap of 4", "may be a lower bound"} {
+	for _, want := range []string{"#### Findings", "training time of the run (epochs x median epoch): OneBP ", "OneBP 2 (1 of 1 stopped early); TwoBP 2 (0 of 1 stopped early), of a cap of 4", "may be a lower bound"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the summary lacks %q:\n%s", want, s)
 		}
@@ -395,5 +395,25 @@ func TestUpdateReadmeSummary(t *testing.T) {
 	os.WriteFile(plain, []byte(begin+"\nno end\n"), 0o644)
 	if _, err := UpdateReadmeSummary(plain, "results/validated", runs); err == nil {
 		t.Error("a begin marker without its end: no error")
+	}
+}
+
+// TestEpochSeconds: times are medians over the epochs (evaluations over the
+// evaluated ones), so one paused epoch does not move them, and a run's
+// training time is its epochs times the median.
+func TestEpochSeconds(t *testing.T) {
+	r := &Run{Epochs: []Epoch{
+		{Epoch: 0, TrainSeconds: 1},
+		{Epoch: 1, TrainSeconds: 900, EvalSeconds: 500, Metrics: map[eval.Metric]float64{}},
+		{Epoch: 2, TrainSeconds: 2, EvalSeconds: 3, Metrics: map[eval.Metric]float64{}},
+		{Epoch: 3, TrainSeconds: 3},
+	}}
+	train, evaluate := r.EpochSeconds()
+	if train != 2.5 || evaluate != 251.5 || r.EpochsTrained() != 4 || r.TrainingSeconds() != 10 {
+		t.Errorf("median epoch %v, median evaluation %v, %d epochs, training %v s; want 2.5, 251.5, 4, 10",
+			train, evaluate, r.EpochsTrained(), r.TrainingSeconds())
+	}
+	if train, evaluate := (&Run{}).EpochSeconds(); train != 0 || evaluate != 0 {
+		t.Errorf("a run without epochs: %v, %v", train, evaluate)
 	}
 }

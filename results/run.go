@@ -282,6 +282,13 @@ func median(xs []float64) float64 {
 	return stats.Median(xs)
 }
 
+// TrainingSeconds is the run's training time, as its epochs times the
+// median epoch: what training to the stop cost, without the outliers.
+func (r *Run) TrainingSeconds() float64 {
+	train, _ := r.EpochSeconds()
+	return float64(r.EpochsTrained()) * train
+}
+
 // EpochsTrained is the number of epochs the run trained.
 func (r *Run) EpochsTrained() int {
 	if len(r.Epochs) == 0 {
