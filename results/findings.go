@@ -37,15 +37,11 @@ func writeFindings(w io.Writer, runs []*Run, cs []Comparison) error {
 			acc = append(acc, fmt.Sprintf("%s %s (%s)", c.Metric, c, verdict(c)))
 		}
 		fmt.Fprintf(w, "- **%s** (%d users, seeds %s): %s.", name, mine[0].Users, joinSeeds(mine[0].Seeds), strings.Join(acc, "; "))
-		epoch := func(r *Run) (float64, bool) { t, _ := r.EpochSeconds(); return t, true }
-		state := func(r *Run) (float64, bool) { return float64(r.Memory.StateBytes), true }
-		peak := func(r *Run) (float64, bool) { return float64(r.Memory.PeakRSSBytes), true }
-		total := func(r *Run) (float64, bool) { return r.TrainingSeconds(), true }
 		fmt.Fprintf(w, " Median epoch time: %s; training time of the run (epochs x median epoch): %s. State memory: %s; peak resident memory: %s.",
-			costFinding(one, two, epoch, seconds, "faster", "slower"),
-			costFinding(one, two, total, seconds, "shorter", "longer"),
-			costFinding(one, two, state, func(x float64) string { return megabytes(int64(x)) }, "smaller", "larger"),
-			costFinding(one, two, peak, func(x float64) string { return megabytes(int64(x)) }, "smaller", "larger"))
+			costFinding(one, two, epochTime, "faster", "slower"),
+			costFinding(one, two, runTime, "shorter", "longer"),
+			costFinding(one, two, stateSize, "smaller", "larger"),
+			costFinding(one, two, peakSize, "smaller", "larger"))
 		fmt.Fprintf(w, " %s", stoppingFinding(one, two))
 		var byProto []string
 		for _, p := range []protocol{best, final, validated} {
@@ -75,9 +71,9 @@ func verdict(c Comparison) string {
 
 // costFinding compares a cost over seeds: OneBP's and TwoBP's means, the
 // relative change, and a word only when the seeds' ranges do not overlap.
-func costFinding(one, two []*Run, get func(*Run) (float64, bool), show func(float64) string, less, more string) string {
-	so, _ := spread(one, get)
-	st, _ := spread(two, get)
+func costFinding(one, two []*Run, c measure, less, more string) string {
+	so, _ := spread(one, c.get)
+	st, _ := spread(two, c.get)
 	word := "ranges overlap"
 	switch {
 	case so.Max < st.Min:
@@ -85,7 +81,7 @@ func costFinding(one, two []*Run, get func(*Run) (float64, bool), show func(floa
 	case so.Min > st.Max:
 		word = "OneBP " + more
 	}
-	return fmt.Sprintf("OneBP %s vs TwoBP %s (%s, %s)", show(so.Mean), show(st.Mean), relative(so.Mean, st.Mean), word)
+	return fmt.Sprintf("OneBP %s vs TwoBP %s (%s, %s)", c.show(so.Mean), c.show(st.Mean), relative(so.Mean, st.Mean), word)
 }
 
 // stoppingFinding states the validated runs' selected epochs and whether

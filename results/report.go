@@ -147,25 +147,35 @@ func HeadlineRows(one, two *Run) (header []string, rows [][]string) {
 			relative(float64(one.Memory.StateBytes), float64(two.Memory.StateBytes))})
 }
 
+// A measure is one figure of a run's cost, shown one way; get's ok is
+// false for a run without it.
+type measure struct {
+	name string
+	get  func(*Run) (float64, bool)
+	show func(float64) string
+}
+
+func always(f func(*Run) float64) func(*Run) (float64, bool) {
+	return func(r *Run) (float64, bool) { return f(r), true }
+}
+
+func showMegabytes(x float64) string { return megabytes(int64(x)) }
+
+// The costs the reports, the summary and the findings compare.
+var (
+	epochTime = measure{"training time per epoch (median)", always(func(r *Run) float64 { t, _ := r.EpochSeconds(); return t }), seconds}
+	evalTime  = measure{"time per evaluation (median)", always(func(r *Run) float64 { _, e := r.EpochSeconds(); return e }), seconds}
+	runTime   = measure{"training time of the run (epochs x median)", always((*Run).TrainingSeconds), seconds}
+	stateSize = measure{"state memory (tables, Adam, gradients)", always(func(r *Run) float64 { return float64(r.Memory.StateBytes) }), showMegabytes}
+	peakSize  = measure{"peak resident memory of the run", always(func(r *Run) float64 { return float64(r.Memory.PeakRSSBytes) }), showMegabytes}
+)
+
 // CostRows are a dataset's time and memory table, over the seeds.
 func CostRows(runs []*Run) (header []string, rows [][]string) {
 	one, two := byStrategy(runs)
 	header = []string{"", "OneBP", "TwoBP", "OneBP vs TwoBP"}
-	always := func(f func(r *Run) float64) func(*Run) (float64, bool) {
-		return func(r *Run) (float64, bool) { return f(r), true }
-	}
-	mb := func(x float64) string { return megabytes(int64(x)) }
-	type q struct {
-		name string
-		get  func(r *Run) (float64, bool)
-		show func(float64) string
-	}
-	for _, c := range []q{
-		{"training time per epoch (median)", always(func(r *Run) float64 { t, _ := r.EpochSeconds(); return t }), seconds},
-		{"time per evaluation (median)", always(func(r *Run) float64 { _, e := r.EpochSeconds(); return e }), seconds},
-		{"training time of the run (epochs x median)", always((*Run).TrainingSeconds), seconds},
-		{"state memory (tables, Adam, gradients)", always(func(r *Run) float64 { return float64(r.Memory.StateBytes) }), mb},
-		{"peak resident memory of the run", always(func(r *Run) float64 { return float64(r.Memory.PeakRSSBytes) }), mb},
+	for _, c := range []measure{
+		epochTime, evalTime, runTime, stateSize, peakSize,
 		{"epochs trained", always(func(r *Run) float64 { return float64(r.EpochsTrained()) }), count},
 		{"selected epoch (validation)", func(r *Run) (float64, bool) {
 			if r.Selected == nil {
@@ -342,32 +352,30 @@ func SummaryRows(runs []*Run) (header []string, rows [][]string) {
 			continue
 		}
 		p := protocolsOf(group)[0]
-		pairOf := func(m eval.Metric) string {
-			get := func(r *Run) (float64, bool) { return p.get(r, m) }
-			so, _ := spread(one, get)
-			st, _ := spread(two, get)
-			return fmt.Sprintf("%s / %s (%s)", F4(so.Mean), F4(st.Mean), relative(so.Mean, st.Mean))
+		quality := func(m eval.Metric) string {
+			return meanPair(one, two, func(r *Run) (float64, bool) { return p.get(r, m) }, F4)
 		}
-		costPair := func(get func(*Run) float64, show func(float64) string) string {
-			g := func(r *Run) (float64, bool) { return get(r), true }
-			so, _ := spread(one, g)
-			st, _ := spread(two, g)
-			return fmt.Sprintf("%s / %s (%s)", show(so.Mean), show(st.Mean), relative(so.Mean, st.Mean))
-		}
-		mb := func(x float64) string { return megabytes(int64(x)) }
+		cost := func(c measure) string { return meanPair(one, two, c.get, c.show) }
 		c := one[0].Config
 		rows = append(rows, []string{
 			name,
 			fmt.Sprintf("%s, dim %d, up to %d epochs, %d seeds", orDash(c.Preset), c.Dim, c.Epochs, len(one)),
 			p.name,
-			pairOf(eval.NDCGAt20),
-			pairOf(eval.RecallAt20),
-			costPair(func(r *Run) float64 { t, _ := r.EpochSeconds(); return t }, seconds),
-			costPair(func(r *Run) float64 { return float64(r.Memory.StateBytes) }, mb),
-			costPair(func(r *Run) float64 { return float64(r.Memory.PeakRSSBytes) }, mb),
+			quality(eval.NDCGAt20),
+			quality(eval.RecallAt20),
+			cost(epochTime),
+			cost(stateSize),
+			cost(peakSize),
 		})
 	}
 	return header, rows
+}
+
+// meanPair reads "OneBP's mean / TwoBP's mean (OneBP's change)".
+func meanPair(one, two []*Run, get func(*Run) (float64, bool), show func(float64) string) string {
+	so, _ := spread(one, get)
+	st, _ := spread(two, get)
+	return fmt.Sprintf("%s / %s (%s)", show(so.Mean), show(st.Mean), relative(so.Mean, st.Mean))
 }
 
 // Hyperparameters is a configuration's hyper-parameters in one line,

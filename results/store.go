@@ -3,13 +3,13 @@ package results
 import (
 	"fmt"
 	"io"
-	"onebp/model"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 
 	"onebp/internal/atomicfile"
+	"onebp/model"
 )
 
 // A results directory holds:
