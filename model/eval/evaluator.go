@@ -47,6 +47,9 @@ type heldOut struct {
 	index       []int32 // index[k]: Evaluator.users[k]'s position in users, or -1
 }
 
+// evaluates says whether the split evaluates user u: u has a test item.
+func (h *heldOut) evaluates(u int) bool { return u < h.test.Rows() && len(h.test.Row(u)) > 0 }
+
 type workerScratch struct {
 	block  []float32 // blockUsers user rows
 	tile   []float32 // blockUsers x chunk scores
@@ -89,33 +92,27 @@ func NewJoint(splits []*data.Dataset, ks []int, workers int) (*Evaluator, error)
 	}
 	e := &Evaluator{items: splits[0].Items, ks: slices.Compact(ks), workers: max(1, workers), chunk: chunkItems}
 	e.kmax = e.ks[len(e.ks)-1]
-	evaluated := map[int32]bool{}
+	rows := 0
 	for _, d := range splits {
 		if d.Items != e.items {
 			return nil, fmt.Errorf("eval: split %q has %d items, want %d as the first", d.Split, d.Items, e.items)
 		}
-		set := heldOut{train: d.Train, test: d.Test}
-		for u := range d.Test.Rows() {
-			if len(d.Test.Row(u)) > 0 {
-				set.users = append(set.users, int32(u))
-				evaluated[int32(u)] = true
-			}
+		e.sets = append(e.sets, heldOut{train: d.Train, test: d.Test})
+		rows = max(rows, d.Test.Rows())
+	}
+	for u := range rows {
+		if !slices.ContainsFunc(e.sets, func(set heldOut) bool { return set.evaluates(u) }) {
+			continue
 		}
-		e.sets = append(e.sets, set)
-	}
-	for u := range evaluated {
-		e.users = append(e.users, u)
-	}
-	slices.Sort(e.users)
-	for s := range e.sets {
-		set := &e.sets[s]
-		set.index = make([]int32, len(e.users))
-		for k, u := range e.users {
-			i, found := slices.BinarySearch(set.users, u)
-			set.index[k] = int32(i)
-			if !found {
-				set.index[k] = -1
+		e.users = append(e.users, int32(u))
+		for s := range e.sets {
+			set := &e.sets[s]
+			i := int32(-1)
+			if set.evaluates(u) {
+				i = int32(len(set.users))
+				set.users = append(set.users, int32(u))
 			}
+			set.index = append(set.index, i)
 		}
 	}
 	e.discount = make([]float64, e.kmax)
