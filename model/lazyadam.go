@@ -36,9 +36,9 @@ import (
 // eps^2, is most elements.
 const (
 	directSteps = 32
-	skipTerms   = 5
-	skipRatio   = 1.0 / 64 // (1/64)^5 = 2^-30
-	skipHorizon = 256      // 31.7 * r^256 / (1-r) < 2^-30 for r = b1/sqrt(b2)
+	skipTerms   = len(f32.SkipSteps{}.Coef) // the series terms f32.CatchUp evaluates
+	skipRatio   = 1.0 / 64                  // (1/64)^5 = 2^-30
+	skipHorizon = 256                       // 31.7 * r^256 / (1-r) < 2^-30 for r = b1/sqrt(b2)
 )
 
 // A skipPlan holds the per-row scalars of catching up the steps L+1..L+k.
