@@ -68,11 +68,12 @@ func epochDims(name string) []int {
 	return []int{h.Config.Dim}
 }
 
-// epochOptimizers are the executions of dense Adam BenchmarkEpoch compares:
-// lazy and eager where they differ (no weight decay), else the one.
+// epochOptimizers are the optimizers BenchmarkEpoch times: where lazy
+// and eager execution of dense Adam differ (no weight decay), both, and
+// sparse Adam beside them as their floor; else dense Adam alone.
 func epochOptimizers(cfg model.Config) []model.Optimizer {
 	if cfg.L2 == 0 {
-		return []model.Optimizer{model.DenseAdam, model.EagerAdam}
+		return []model.Optimizer{model.DenseAdam, model.EagerAdam, model.SparseAdam}
 	}
 	return []model.Optimizer{model.DenseAdam}
 }
@@ -80,6 +81,10 @@ func epochOptimizers(cfg model.Config) []model.Optimizer {
 // BenchmarkEpoch times one training epoch at the paper preset's
 // hyper-parameters, with dense Adam executed lazily (optimizer=adam) and,
 // where that differs, eagerly as PyTorch does (optimizer=adam-eager).
+// Sparse Adam (optimizer=sparse-adam) steps only the rows a batch touches,
+// with no catch-up: what it costs is the least any lazy execution of dense
+// Adam can cost, so the eager/sparse ratio bounds what lazy execution can
+// gain.
 func BenchmarkEpoch(b *testing.B) {
 	for _, name := range []string{"ml-100k", "ml-1m", "gowalla", "yelp2018", "amazon-book"} {
 		paper, _ := PresetFor(data.Spec{Kind: data.KindRegistered, Name: name}, PresetPaper)
