@@ -22,6 +22,27 @@ func TestKthMissing(t *testing.T) {
 			}
 		}
 	}
+	// Random rows of every length up to 70, against a walk over the
+	// integers.
+	src := prng.New(7, prng.ForNegatives)
+	for n := 1; n <= 70; n++ {
+		row := make([]int32, 0, n)
+		for x := int32(0); len(row) < n; x++ {
+			if prng.Uintn(src, 3) == 0 {
+				row = append(row, x)
+			}
+		}
+		k, x := int32(0), int32(0)
+		for ; k < 3*int32(n); x++ {
+			if _, in := slices.BinarySearch(row, x); in {
+				continue
+			}
+			if got := kthMissing(row, k); got != x {
+				t.Fatalf("row %v: kthMissing(%d) = %d, want %d", row, k, got, x)
+			}
+			k++
+		}
+	}
 }
 
 // TestSamplerDistribution: negatives are never training items, never
