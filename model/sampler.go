@@ -52,24 +52,15 @@ func (s *sampler) sample(src *rand.PCG, u int32, out []int32) {
 // the sorted, duplicate-free row. row[j]-j counts the integers missing
 // below row[j], so the answer is k plus the number of row entries whose
 // count is at most k (they form a prefix of the row).
-//
-// The search for the prefix's end halves [base, base+n) without a branch
-// on the data, by masks: a user's row is a fresh random read for every training row, and a
-// mispredicted branch at each of its levels cost more than the loads.
 func kthMissing(row []int32, k int32) int32 {
-	n := len(row)
-	if n == 0 {
-		return k
+	lo, hi := 0, len(row)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if row[mid]-int32(mid) > k {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
 	}
-	// inPrefix is -1 when entry j is in the prefix (its count is at most
-	// k), else 0: counts and k are below 2^31, so the difference does not
-	// overflow and its sign bit is the answer.
-	inPrefix := func(j int) int { return int((row[j] - int32(j) - k - 1) >> 31) }
-	base := 0
-	for n > 1 {
-		half := n >> 1
-		base += half & inPrefix(base+half)
-		n -= half
-	}
-	return k + int32(base-inPrefix(base))
+	return k + int32(lo)
 }
