@@ -18,7 +18,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	df.register(fs)
 	datasets := fs.String("datasets", strings.Join(data.Names(), ","), "comma-separated datasets: registered names or "+data.SpecForms+"; missing registered ones are listed and skipped")
 	preset := bench.PresetQuick
-	fs.TextVar(&preset, "preset", bench.PresetQuick, "validated (the authors' hyper-parameters, epoch selected on a validation split, early stopping: the results to quote), paper (the authors' protocol: hours) or quick (a smoke test: minutes)")
+	fs.TextVar(&preset, "preset", bench.PresetQuick, bench.DescribePresets())
 	out := fs.String("out", "", "results directory to (re)write (default results/PRESET, the repository's own; the validated one's summary is README.md's headline)")
 	seeds := fs.Int("seeds", 1, "model seeds per dataset and strategy: the preset's seed and the next N-1")
 	shard := fs.String("shard", "", "run only part K of N of the jobs (K/N, 1 <= K <= N), for several processes sharing -out; then -rewrite")

@@ -55,7 +55,7 @@ func newTrainFlags(stderr io.Writer, o *trainOptions, c *model.Config, p *result
 	fs := newFlags("train", "", stderr)
 	o.data.register(fs)
 	fs.StringVar(&o.dataset, "dataset", "synthetic", "a registered name or "+data.SpecForms)
-	fs.TextVar(&o.preset, "preset", bench.PresetPaper, "hyper-parameters: paper (the authors') or quick (fewer epochs, dim capped at 64 on the LightGCN sets); the flags below override them")
+	fs.TextVar(&o.preset, "preset", bench.PresetPaper, "hyper-parameters: "+bench.DescribePresets()+"; the flags below override them")
 	fs.StringVar(&o.out, "out", "", "write the run's record (Go benchmark format) to this file")
 	fs.StringVar(&o.jsonOut, "json", "", "write the run as JSON to this file")
 	fs.StringVar(&o.export, "export", "", "write the final tables as users.npy and items.npy into this directory, with user_ids.npy and item_ids.npy mapping their rows to the dataset's own ids")

@@ -92,8 +92,8 @@ func TestTrainCommandErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"train", "-strategy", "threebp"}, `invalid value "threebp" for flag -strategy: strategy "threebp": want twobp or onebp`},
-		{[]string{"train", "-preset", "slow"}, `invalid value "slow" for flag -preset: preset "slow": want paper or quick`},
-		{[]string{"train", "-optimizer", "sgd"}, `invalid value "sgd" for flag -optimizer: optimizer "sgd": want adam or sparse-adam`},
+		{[]string{"train", "-preset", "slow"}, `invalid value "slow" for flag -preset: preset "slow": want validated or paper or quick`},
+		{[]string{"train", "-optimizer", "sgd"}, `invalid value "sgd" for flag -optimizer: optimizer "sgd": want adam or sparse-adam or adam-eager`},
 		{[]string{"train", "-dim", "0"}, "-dim 0: want at least 1"},
 		{[]string{"train", "-eval-every", "0"}, "-eval-every 0: want at least 1"},
 		{[]string{"train", "-dataset", "nonesuch"}, `-dataset: unknown dataset "nonesuch"`},

@@ -93,7 +93,7 @@ func TestPresets(t *testing.T) {
 	if h.SetEpochs(300); h.Config.Epochs != 300 || !strings.HasSuffix(h.Source, "2000 epochs as in the authors' example; epochs set to 300 for this run") {
 		t.Errorf("epochs overridden: %d, %q", h.Config.Epochs, h.Source)
 	}
-	if _, err := PresetFor(reg("ml-100k"), "slow"); err == nil || err.Error() != `preset "slow": want paper or quick or validated` {
+	if _, err := PresetFor(reg("ml-100k"), "slow"); err == nil || err.Error() != `preset "slow": want validated or paper or quick` {
 		t.Errorf("unknown preset: %v", err)
 	}
 }
