@@ -1,6 +1,37 @@
 package model
 
-import "sync"
+import (
+	"math/rand/v2"
+	"sync"
+	"unsafe"
+
+	"onebp/internal/prng"
+)
+
+// cacheLine is the cache line size of the processors we build for. A
+// worker's scratch that it writes for every training row (its random
+// source, its dot and score buffers) takes whole lines of its own: small
+// allocations of two workers otherwise share a line, every write of one
+// evicts it from the other, and the row phases ran no faster on two cores
+// than on one.
+const cacheLine = 64
+
+// lineMultiple is n rounded up to a whole number of cache lines of T's.
+func lineMultiple[T float32 | float64](n int) int {
+	per := cacheLine / int(unsafe.Sizeof(T(0)))
+	return (n + per - 1) / per * per
+}
+
+// ownLinePCG is prng.New(seed, p) in a cache line of its own (an
+// allocation of exactly one line is aligned to one).
+func ownLinePCG(seed uint64, p prng.Purpose) *rand.PCG {
+	line := new(struct {
+		rand.PCG
+		_ [cacheLine - unsafe.Sizeof(rand.PCG{})]byte
+	})
+	line.PCG = *prng.New(seed, p)
+	return &line.PCG
+}
 
 // span returns worker w's share [lo, hi) of n items split among workers
 // contiguously.

@@ -137,9 +137,9 @@ func NewTrainer(d *data.Dataset, cfg Config) (*Trainer, error) {
 	}
 	for range t.pool.workers {
 		ws := workerScratch{
-			src:    prng.New(cfg.Seed, prng.ForNegatives),
-			scores: make([]float64, k),
-			dots:   make([]float32, k),
+			src:    ownLinePCG(cfg.Seed, prng.ForNegatives),
+			scores: make([]float64, k, lineMultiple[float64](k)),
+			dots:   make([]float32, k, lineMultiple[float32](k)),
 		}
 		if cfg.LazyAdam() {
 			ws.plans = &skipPlans{lr: cfg.LR}

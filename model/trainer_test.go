@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"onebp/data"
 	"onebp/internal/prng"
@@ -451,6 +452,30 @@ func TestNoAllocationsPerBatch(t *testing.T) {
 		})
 		if allocs != 0 {
 			t.Errorf("%v: %v allocations per batch", s, allocs)
+		}
+	}
+}
+
+// TestWorkerScratchOwnsItsLines: what a worker writes for every training
+// row starts at a cache line and fills whole lines, so two workers never
+// write to one line.
+func TestWorkerScratchOwnsItsLines(t *testing.T) {
+	cfg := syntheticConfig(OneBP)
+	cfg.Workers = 3
+	tr := newTrainer(t, syntheticDataset(t), cfg)
+	for w, ws := range tr.workers {
+		for _, b := range []struct {
+			what  string
+			start unsafe.Pointer
+			bytes uintptr
+		}{
+			{"random source", unsafe.Pointer(ws.src), cacheLine},
+			{"scores", unsafe.Pointer(unsafe.SliceData(ws.scores)), uintptr(cap(ws.scores)) * 8},
+			{"dots", unsafe.Pointer(unsafe.SliceData(ws.dots)), uintptr(cap(ws.dots)) * 4},
+		} {
+			if uintptr(b.start)%cacheLine != 0 || b.bytes%cacheLine != 0 {
+				t.Errorf("worker %d's %s: %d bytes at %#x, not whole %d-byte lines", w, b.what, b.bytes, b.start, cacheLine)
+			}
 		}
 	}
 }
