@@ -2,7 +2,10 @@ package model
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"sync"
+	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"onebp/internal/prng"
@@ -61,30 +64,98 @@ func parallelFor(n, workers int, fn func(worker, lo, hi int)) {
 // A pool runs a function over contiguous ranges on a fixed set of
 // goroutines. Results never depend on how many workers there are: every
 // phase run on it writes disjoint outputs, each computed in a fixed order.
+//
+// A batch is a handful of phases, each a fraction of a millisecond, so
+// between phases the workers and the caller spin for a while before they
+// sleep: waking a sleeping thread took 8-35 us here, and a core left idle
+// that briefly came back slower, so that two workers ran an ML epoch no
+// faster than one. They sleep after spinFor, so an idle pool (between
+// epochs, during an evaluation) costs nothing; and they spin only when
+// every worker can have a processor of its own.
 type pool struct {
 	workers int
-	jobs    []chan job
-	wg      sync.WaitGroup
+	spin    bool
+	job     job           // the current phase, written before seq moves
+	seq     atomic.Uint64 // phases started; the workers wait for it to move
+	left    atomic.Int32  // workers still running the current phase
+	closed  atomic.Bool
+	// A sleeper records the phase it waits for, then checks once more;
+	// whoever swaps that phase for 0 sends it one wake-up (the channels
+	// hold one). The phase in the record keeps a late wake-up for one
+	// phase from waking a sleeper waiting for the next.
+	asleep     []atomic.Uint64 // per worker (0 unused)
+	wake       []chan struct{}
+	callerNaps atomic.Uint64
+	callerWake chan struct{}
 }
 
 type job struct {
-	fn     func(worker, lo, hi int)
-	lo, hi int
+	fn func(worker, lo, hi int)
+	n  int
 }
 
+// spinFor is how long an idle worker, or the caller waiting for the
+// workers, spins before it sleeps.
+const spinFor = 100 * time.Microsecond
+
 func newPool(workers int) *pool {
-	p := &pool{workers: max(1, workers)}
-	for w := 1; w < p.workers; w++ {
-		ch := make(chan job)
-		p.jobs = append(p.jobs, ch)
-		go func() {
-			for j := range ch {
-				j.fn(w, j.lo, j.hi)
-				p.wg.Done()
-			}
-		}()
+	workers = max(1, workers)
+	p := &pool{
+		workers:    workers,
+		spin:       workers <= runtime.GOMAXPROCS(0),
+		asleep:     make([]atomic.Uint64, workers),
+		wake:       make([]chan struct{}, workers),
+		callerWake: make(chan struct{}, 1),
+	}
+	for w := 1; w < workers; w++ {
+		p.wake[w] = make(chan struct{}, 1)
+		go p.work(w)
 	}
 	return p
+}
+
+// work is worker w's loop: wait for the next phase, run its share, report.
+func (p *pool) work(w int) {
+	for phase := uint64(1); ; phase++ {
+		p.await(func() bool { return p.seq.Load() >= phase }, &p.asleep[w], phase, p.wake[w])
+		if p.closed.Load() {
+			return
+		}
+		lo, hi := span(p.job.n, p.workers, w)
+		p.job.fn(w, lo, hi)
+		if p.left.Add(-1) == 0 {
+			rouse(&p.callerNaps, phase, p.callerWake)
+		}
+	}
+}
+
+// await returns once ready() holds: it spins, yielding the processor now
+// and then, for up to spinFor, then sleeps on wake with asleep holding
+// phase.
+func (p *pool) await(ready func() bool, asleep *atomic.Uint64, phase uint64, wake chan struct{}) {
+	if p.spin {
+		start := time.Now()
+		for time.Since(start) < spinFor {
+			for range 256 {
+				if ready() {
+					return
+				}
+			}
+			runtime.Gosched()
+		}
+	}
+	asleep.Store(phase)
+	if ready() && asleep.CompareAndSwap(phase, 0) {
+		return // ready before anyone saw the record
+	}
+	<-wake
+}
+
+// rouse wakes a sleeper that waits for phase.
+func rouse(asleep *atomic.Uint64, phase uint64, wake chan struct{}) {
+	if asleep.CompareAndSwap(phase, 0) {
+		wake <- struct{}{}
+	}
 }
 
 // run calls fn(worker, lo, hi) for every worker's share of [0, n) and
@@ -95,19 +166,22 @@ func (p *pool) run(n int, fn func(worker, lo, hi int)) {
 		fn(0, 0, n)
 		return
 	}
-	p.wg.Add(p.workers - 1)
+	p.job = job{fn, n}
+	p.left.Store(int32(p.workers - 1))
+	phase := p.seq.Add(1)
 	for w := 1; w < p.workers; w++ {
-		lo, hi := span(n, p.workers, w)
-		p.jobs[w-1] <- job{fn, lo, hi}
+		rouse(&p.asleep[w], phase, p.wake[w])
 	}
 	lo, hi := span(n, p.workers, 0)
 	fn(0, lo, hi)
-	p.wg.Wait()
+	p.await(func() bool { return p.left.Load() == 0 }, &p.callerNaps, phase, p.callerWake)
 }
 
 // close stops the pool's goroutines.
 func (p *pool) close() {
-	for _, ch := range p.jobs {
-		close(ch)
+	p.closed.Store(true)
+	phase := p.seq.Add(1)
+	for w := 1; w < p.workers; w++ {
+		rouse(&p.asleep[w], phase, p.wake[w])
 	}
 }
