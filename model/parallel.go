@@ -14,9 +14,8 @@ import (
 // cacheLine is the cache line size of the processors we build for. A
 // worker's scratch that it writes for every training row (its random
 // source, its dot and score buffers) takes whole lines of its own: small
-// allocations of two workers otherwise share a line, every write of one
-// evicts it from the other, and the row phases ran no faster on two cores
-// than on one.
+// allocations of two workers otherwise share a line, and every write of
+// one evicts it from the other.
 const cacheLine = 64
 
 // lineMultiple is n rounded up to a whole number of cache lines of T's.
@@ -67,11 +66,10 @@ func parallelFor(n, workers int, fn func(worker, lo, hi int)) {
 //
 // A batch is a handful of phases, each a fraction of a millisecond, so
 // between phases the workers and the caller spin for a while before they
-// sleep: waking a sleeping thread took 8-35 us here, and a core left idle
-// that briefly came back slower, so that two workers ran an ML epoch no
-// faster than one. They sleep after spinFor, so an idle pool (between
-// epochs, during an evaluation) costs nothing; and they spin only when
-// every worker can have a processor of its own.
+// sleep: waking a sleeping thread took 8-35 us here, which made ML epochs
+// with two workers a fifth to a quarter longer. They sleep after spinFor,
+// so an idle pool (between epochs, during an evaluation) costs nothing;
+// and they spin only when every worker can have a processor of its own.
 type pool struct {
 	workers int
 	spin    bool
