@@ -31,7 +31,7 @@ func ownLinePCG(seed uint64, p prng.Purpose) *rand.PCG {
 		rand.PCG
 		_ [cacheLine - unsafe.Sizeof(rand.PCG{})]byte
 	})
-	line.PCG = *prng.New(seed, p)
+	prng.Reseed(&line.PCG, seed, p)
 	return &line.PCG
 }
 
