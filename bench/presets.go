@@ -31,28 +31,37 @@ const (
 	PresetValidated Preset = "validated"
 )
 
-// Presets lists the presets, the one to quote first.
-var Presets = []Preset{PresetValidated, PresetPaper, PresetQuick}
-
-// presetPurpose says in a few words what each preset is for.
-var presetPurpose = map[Preset]string{
-	PresetValidated: "the authors' hyper-parameters, the epoch selected on a validation split, early stopping: the results to quote",
-	PresetPaper:     "the authors' hyper-parameters and epochs, as their code runs them: hours",
-	PresetQuick:     "a smoke test: fewer epochs, dim capped at 64 on the LightGCN sets, minutes",
+// presets says in a few words what each preset is for, the one to quote
+// first.
+var presets = []struct {
+	Preset
+	purpose string
+}{
+	{PresetValidated, "the authors' hyper-parameters, the epoch selected on a validation split, early stopping: the results to quote"},
+	{PresetPaper, "the authors' hyper-parameters and epochs, as their code runs them: hours"},
+	{PresetQuick, "a smoke test: fewer epochs, dim capped at 64 on the LightGCN sets, minutes"},
 }
+
+// Presets lists the presets, the one to quote first.
+var Presets = func() (ps []Preset) {
+	for _, p := range presets {
+		ps = append(ps, p.Preset)
+	}
+	return ps
+}()
 
 // DescribePresets lists every preset with its purpose, for a command's
 // help: "validated (...), paper (...) or quick (...)".
 func DescribePresets() string {
 	var b strings.Builder
-	for i, p := range Presets {
+	for i, p := range presets {
 		switch {
-		case i == len(Presets)-1:
+		case i == len(presets)-1:
 			b.WriteString(" or ")
 		case i > 0:
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "%s (%s)", p, presetPurpose[p])
+		fmt.Fprintf(&b, "%s (%s)", p.Preset, p.purpose)
 	}
 	return b.String()
 }
