@@ -70,18 +70,5 @@ func (a *adamState) step(t Table, s *f32.AdamStep, dense bool, stamp uint32, lo,
 	if ok {
 		return -1
 	}
-	return lo*dim + firstNonFinite(t.Data[lo*dim:hi*dim])
-}
-
-// firstNonFinite returns the index of the first NaN or infinity in x, or -1.
-// y - y is 0 for every finite y and NaN otherwise: one subtraction and one
-// comparison per element, where math.IsNaN and math.IsInf cost two of each
-// in float64 (OneBP checks every aggregated user row).
-func firstNonFinite(x []float32) int {
-	for i, y := range x {
-		if y-y != 0 {
-			return i
-		}
-	}
-	return -1
+	return lo*dim + f32.FirstNonFinite(t.Data[lo*dim:hi*dim])
 }

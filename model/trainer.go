@@ -435,7 +435,7 @@ func (t *Trainer) aggregateUsers(w, lo, hi int) {
 		}
 		e := t.Users.Row(int(u))
 		f32.Axpby(rest, t.Items.Row(int(t.rowItem(r))), beta, e)
-		if bad := firstNonFinite(e); bad >= 0 && t.workers[w].firstBad == "" {
+		if bad := f32.FirstNonFinite(e); bad >= 0 && t.workers[w].firstBad == "" {
 			t.workers[w].firstBad = fmt.Sprintf("user %d's embedding holds %v after the moving aggregation", t.userIDs[u], e[bad])
 		}
 	}

@@ -147,10 +147,8 @@ func (e *Evaluator) EvaluateAll(users, items model.Table) ([]Result, error) {
 			users.Rows, users.Dim, items.Rows, items.Dim, rows, e.items)
 	}
 	for name, t := range map[string]model.Table{"user": users, "item": items} {
-		for i, x := range t.Data {
-			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-				return nil, fmt.Errorf("eval: %s %d's embedding holds %v", name, i/t.Dim, x)
-			}
+		if i := f32.FirstNonFinite(t.Data); i >= 0 {
+			return nil, fmt.Errorf("eval: %s %d's embedding holds %v", name, i/t.Dim, t.Data[i])
 		}
 	}
 	f32.PackItems(&e.panel, items.Data, items.Rows, items.Dim)

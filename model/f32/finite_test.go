@@ -1,4 +1,4 @@
-package model
+package f32
 
 import (
 	"math"
@@ -18,8 +18,8 @@ func TestFirstNonFinite(t *testing.T) {
 		{[]float32{1, 2, inf}, 2},
 		{[]float32{-inf}, 0},
 	} {
-		if got := firstNonFinite(c.x); got != c.want {
-			t.Errorf("firstNonFinite(%v) = %d, want %d", c.x, got, c.want)
+		if got := FirstNonFinite(c.x); got != c.want {
+			t.Errorf("FirstNonFinite(%v) = %d, want %d", c.x, got, c.want)
 		}
 	}
 }
