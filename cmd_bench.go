@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -27,9 +28,13 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	workers := fs.Int("workers", 0, "worker goroutines (default GOMAXPROCS; never changes a result)")
 	epochs := fs.Int("epochs", 0, "override the preset's number of epochs (for a smoke run)")
 	rewrite := fs.Bool("rewrite", false, "train nothing: regenerate the reports and the README summary from the run records in -out")
+	status := fs.Bool("status", false, "train and write nothing: say where each of the jobs (of -shard's part) stands in -out: recorded, started (its checkpoint's epoch and age) or to run")
 	readme := fs.String("readme", "", "rewrite the results summary between the markers of this README (default: README.md when -out is the default, else none)")
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
+	}
+	if *status && *rewrite {
+		return badArg(errors.New("-status and -rewrite exclude each other: one reports, the other rewrites"))
 	}
 	if *out == "" {
 		*out = filepath.Join("results", string(preset))
@@ -50,8 +55,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *dim < 0 {
 		return badFlag("dim", fmt.Errorf("%d: want at least 1 (0: the preset's)", *dim))
 	}
-	if err := checkOutputDir("out", *out); err != nil {
-		return err
+	if !*status {
+		if err := checkOutputDir("out", *out); err != nil {
+			return err
+		}
 	}
 	var specs []data.Spec
 	for _, name := range splitDatasets(*datasets) {
@@ -67,7 +74,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	return flagError(bench.Suite(ctx, bench.SuiteOptions{
 		Datasets: specs, Preset: preset, Seeds: *seeds, Shard: sh, Dim: *dim, CheckpointEvery: *checkpointEvery, Out: *out,
-		DataDir: dir, SplitSeed: df.splitSeed, Workers: *workers, Epochs: *epochs, Progress: stderr, Log: stdout, Readme: *readme, Rewrite: *rewrite,
+		DataDir: dir, SplitSeed: df.splitSeed, Workers: *workers, Epochs: *epochs, Progress: stderr, Log: stdout, Readme: *readme, Rewrite: *rewrite, Status: *status,
 	}))
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -125,6 +126,29 @@ func TestBenchInterruptKeepsFinishedRuns(t *testing.T) {
 	if !strings.Contains(stdout.String(), "1 runs finished and are saved") {
 		t.Errorf("log:\n%s", stdout.String())
 	}
+	before := tree(t, out)
+	status, _, err := runCmd(t, append(args(out), "-status")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"recorded  " + smallData + " onebp seed 2022  3 epochs\n", "started   " + smallData + " twobp seed 2022  checkpoint after 2 of up to 3 epochs, saved ",
+		out + ": 2 jobs, 1 recorded, 1 started, 0 to run\n"} {
+		if !strings.Contains(status, want) {
+			t.Errorf("-status lacks %q:\n%s", want, status)
+		}
+	}
+	status, _, err = runCmd(t, "bench", "-datasets", smallData, "-epochs", "4", "-out", out, "-status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"to run again  " + smallData + " onebp seed 2022  its record differs: [epochs 3 -> 4]", "0 recorded, 1 started, 1 to run"} {
+		if !strings.Contains(status, want) {
+			t.Errorf("-status -epochs 4 lacks %q:\n%s", want, status)
+		}
+	}
+	if after := tree(t, out); !reflect.DeepEqual(before, after) {
+		t.Errorf("-status changed the results directory:\n%v\n%v", before, after)
+	}
 	again, _, err := runCmd(t, args(out)...)
 	if err != nil {
 		t.Fatal(err)
@@ -176,6 +200,24 @@ func TestBenchShards(t *testing.T) {
 	if _, _, err := runCmd(t, args(shared, "-shard", "4/3")...); exitCode(err) != 2 {
 		t.Errorf("-shard 4/3: %v", err)
 	}
+}
+
+// tree maps every file under dir to its size and modification time.
+func tree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, e os.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		info, err := e.Info()
+		files[path] = fmt.Sprint(info.Size(), info.ModTime())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }
 
 // qualityLines is a results directory's quality record.

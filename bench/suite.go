@@ -33,6 +33,7 @@ type SuiteOptions struct {
 	Log       io.Writer // what is run and skipped
 	Readme    string    // README whose results summary to rewrite, if it has the markers
 	Rewrite   bool      // run nothing: regenerate the reports from the run records
+	Status    bool      // run and write nothing: say where each of the shard's jobs stands
 
 	// CheckpointEvery is how often a running job saves its checkpoint (0:
 	// after every epoch).
@@ -88,6 +89,9 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 	}
 	if len(plan) == 0 && !opts.Rewrite {
 		return fmt.Errorf("none of the datasets %s is present in %s: nothing run, nothing written", strings.Join(names, ", "), opts.DataDir)
+	}
+	if opts.Status {
+		return status(opts, plan, time.Now())
 	}
 	todo, err := pending(opts, plan)
 	if err != nil {
@@ -230,13 +234,9 @@ func planSuite(opts SuiteOptions) (plan []job, names []string, err error) {
 // pending is this shard's part of plan without the jobs Out already
 // records, which it logs.
 func pending(opts SuiteOptions, plan []job) ([]job, error) {
-	recorded, err := results.LoadRuns(opts.Out)
+	byKey, err := recordsByKey(opts.Out)
 	if err != nil {
 		return nil, err
-	}
-	byKey := map[string]*results.Run{}
-	for _, r := range recorded {
-		byKey[results.RunKey(r.Dataset, r.Strategy(), r.Config.Seed)] = r
 	}
 	var todo []job
 	var recapped []*results.Run
@@ -245,7 +245,7 @@ func pending(opts SuiteOptions, plan []job) ([]job, error) {
 			continue
 		}
 		r := byKey[j.key]
-		if r == nil || !sameJob(r, j, opts.Preset) {
+		if r == nil || whyNotJob(r, j, opts.Preset) != "" {
 			todo = append(todo, j)
 			continue
 		}
@@ -265,20 +265,41 @@ func pending(opts SuiteOptions, plan []job) ([]job, error) {
 	return todo, nil
 }
 
-// sameJob says whether recorded run r is job j's result: the same
-// configuration and protocol under the same preset, complete, on the same
-// data, by the same training code. A validated run that stopped early
-// under another epoch cap is j's result too when it stopped before j's
-// cap: until a run reaches its cap, its training, evaluations, selection
-// and stop do not depend on the cap.
-func sameJob(r *results.Run, j job, preset Preset) bool {
-	if r.Interrupted || r.Env.TrainingCode != TrainingCode(j.config) || r.Config.Protocol != j.hyper.Protocol ||
-		r.Config.Preset != string(preset) || r.DatasetFingerprint != j.dataset {
-		return false
+// recordsByKey is the run records in out by results.RunKey.
+func recordsByKey(out string) (map[string]*results.Run, error) {
+	recorded, err := results.LoadRuns(out)
+	if err != nil {
+		return nil, err
 	}
+	byKey := map[string]*results.Run{}
+	for _, r := range recorded {
+		byKey[results.RunKey(r.Dataset, r.Strategy(), r.Config.Seed)] = r
+	}
+	return byKey, nil
+}
+
+// whyNotJob says why recorded run r is not job j's result, or "" when it
+// is: the same configuration and protocol under the same preset, complete,
+// on the same data, by the same training code. A validated run that
+// stopped early under another epoch cap is j's result too when it stopped
+// before j's cap: until a run reaches its cap, its training, evaluations,
+// selection and stop do not depend on the cap.
+func whyNotJob(r *results.Run, j job, preset Preset) string {
 	diff := model.Differences(r.Config.Config, j.config)
 	stoppedBeforeCap := len(diff) == 1 && diff[0].Name == "epochs" && r.StoppedEarly && r.EpochsTrained() < j.config.Epochs
-	return len(diff) == 0 || stoppedBeforeCap
+	switch {
+	case r.Interrupted:
+		return "its record is of an interrupted run"
+	case r.Env.TrainingCode != TrainingCode(j.config):
+		return fmt.Sprintf("its record is of other training code (%s, now %s)", r.Env.TrainingCode, TrainingCode(j.config))
+	case r.DatasetFingerprint != j.dataset:
+		return "its record is of other data"
+	case r.Config.Preset != string(preset) || r.Config.Protocol != j.hyper.Protocol:
+		return "its record is of another preset or protocol"
+	case len(diff) > 0 && !stoppedBeforeCap:
+		return fmt.Sprintf("its record differs: %v", diff)
+	}
+	return ""
 }
 
 // resumable returns ckpt when it holds a checkpoint job j can resume

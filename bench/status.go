@@ -1,0 +1,84 @@
+package bench
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+	"time"
+
+	"onebp/results"
+)
+
+// status writes to opts.Log where each of the shard's jobs stands, as the
+// same suite would find it: recorded (and how it ended), started (its
+// checkpoint's epoch and age, which tells a running job from an abandoned
+// one), or still to run. It trains and writes nothing.
+func status(opts SuiteOptions, plan []job, now time.Time) error {
+	byKey, err := recordsByKey(opts.Out)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(opts.Log, 0, 0, 2, ' ', 0)
+	var recorded, started, toRun, jobs int
+	for i, j := range plan {
+		if !opts.Shard.has(i) {
+			continue
+		}
+		jobs++
+		name := fmt.Sprintf("%s %v seed %d", j.spec, j.strategy, j.config.Seed)
+		state, why := "to run", ""
+		if r := byKey[j.key]; r != nil {
+			if why = whyNotJob(r, j, opts.Preset); why == "" {
+				recorded++
+				fmt.Fprintf(tw, "recorded\t%s\t%s\n", name, ending(r, j.config.Epochs))
+				continue
+			}
+			state = "to run again"
+		}
+		ckpt := filepath.Join(opts.Out, "checkpoints", j.key+".ckpt")
+		info, statErr := os.Stat(ckpt)
+		if statErr != nil {
+			toRun++
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", state, name, why)
+			continue
+		}
+		d, err := j.spec.Load(opts.DataDir, opts.SplitSeed)
+		if err != nil {
+			return err
+		}
+		done, err := CheckResume(ckpt, d, j.config, j.hyper.Protocol, opts.SplitSeed)
+		if err != nil || done > j.config.Epochs {
+			toRun++
+			fmt.Fprintf(tw, "%s\t%s\tits checkpoint is of another setup and will be overwritten\n", state, name)
+			continue
+		}
+		started++
+		fmt.Fprintf(tw, "started\t%s\tcheckpoint after %d of up to %d epochs, saved %s ago\n",
+			name, done, j.config.Epochs, now.Sub(info.ModTime()).Round(time.Second))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	part := ""
+	if opts.Shard.N > 1 {
+		part = fmt.Sprintf(" (shard %d/%d)", opts.Shard.K, opts.Shard.N)
+	}
+	_, err = fmt.Fprintf(opts.Log, "%s%s: %d jobs, %d recorded, %d started, %d to run\n", opts.Out, part, jobs, recorded, started, toRun)
+	return err
+}
+
+// ending says how recorded run r ended under a cap of capEpochs.
+func ending(r *results.Run, capEpochs int) string {
+	s := fmt.Sprintf("%d epochs", r.EpochsTrained())
+	switch {
+	case r.StoppedEarly:
+		s = fmt.Sprintf("stopped early after %d of up to %d epochs", r.EpochsTrained(), capEpochs)
+	case r.Config.Protocol.Validation > 0:
+		s = fmt.Sprintf("reached its cap of %d epochs without stopping early", capEpochs)
+	}
+	if r.Selected != nil {
+		s += fmt.Sprintf(", selected after %d", r.Selected.Epoch+1)
+	}
+	return s
+}
