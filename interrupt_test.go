@@ -131,8 +131,8 @@ func TestBenchInterruptKeepsFinishedRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"recorded  " + smallData + " onebp seed 2022  3 epochs\n", "started   " + smallData + " twobp seed 2022  checkpoint after 2 of up to 3 epochs, saved ",
-		out + ": 2 jobs, 1 recorded, 1 started, 0 to run\n"} {
+	for _, want := range []string{"recorded  " + smallData + " onebp seed 2022  3 epochs; took ", "started   " + smallData + " twobp seed 2022  checkpoint after 2 of up to 3 epochs, saved ",
+		out + ": 2 jobs, 1 recorded (", " of training and evaluation), 1 started, 0 to run\n"} {
 		if !strings.Contains(status, want) {
 			t.Errorf("-status lacks %q:\n%s", want, status)
 		}

@@ -21,6 +21,7 @@ func status(opts SuiteOptions, plan []job, now time.Time) error {
 	}
 	tw := tabwriter.NewWriter(opts.Log, 0, 0, 2, ' ', 0)
 	var recorded, started, toRun, jobs int
+	var took time.Duration
 	for i, j := range plan {
 		if !opts.Shard.has(i) {
 			continue
@@ -31,7 +32,9 @@ func status(opts SuiteOptions, plan []job, now time.Time) error {
 		if r := byKey[j.key]; r != nil {
 			if why = whyNotJob(r, j, opts.Preset); why == "" {
 				recorded++
-				fmt.Fprintf(tw, "recorded\t%s\t%s\n", name, ending(r, j.config.Epochs))
+				d := time.Duration(r.ComputeSeconds() * float64(time.Second)).Round(time.Second)
+				took += d
+				fmt.Fprintf(tw, "recorded\t%s\t%s; took %s\n", name, ending(r, j.config.Epochs), d)
 				continue
 			}
 			state = "to run again"
@@ -64,7 +67,11 @@ func status(opts SuiteOptions, plan []job, now time.Time) error {
 	if opts.Shard.N > 1 {
 		part = fmt.Sprintf(" (shard %d/%d)", opts.Shard.K, opts.Shard.N)
 	}
-	_, err = fmt.Fprintf(opts.Log, "%s%s: %d jobs, %d recorded, %d started, %d to run\n", opts.Out, part, jobs, recorded, started, toRun)
+	spent := ""
+	if recorded > 0 {
+		spent = fmt.Sprintf(" (%s of training and evaluation)", took)
+	}
+	_, err = fmt.Fprintf(opts.Log, "%s%s: %d jobs, %d recorded%s, %d started, %d to run\n", opts.Out, part, jobs, recorded, spent, started, toRun)
 	return err
 }
 

@@ -289,6 +289,17 @@ func (r *Run) TrainingSeconds() float64 {
 	return float64(r.EpochsTrained()) * train
 }
 
+// ComputeSeconds is the time the run's epochs and evaluations took, summed
+// over every process that ran a part of it (so pauses between a checkpoint
+// and its resumption do not count).
+func (r *Run) ComputeSeconds() float64 {
+	total := 0.0
+	for _, e := range r.Epochs {
+		total += e.TrainSeconds + e.EvalSeconds
+	}
+	return total
+}
+
 // EpochsTrained is the number of epochs the run trained.
 func (r *Run) EpochsTrained() int {
 	if len(r.Epochs) == 0 {
