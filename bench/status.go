@@ -50,8 +50,8 @@ func status(opts SuiteOptions, plan []job, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		done, err := CheckResume(ckpt, d, j.config, j.hyper.Protocol, opts.SplitSeed)
-		if err != nil || done > j.config.Epochs {
+		done, ok := resumable(ckpt, d, j, opts.SplitSeed)
+		if !ok {
 			toRun++
 			fmt.Fprintf(tw, "%s\t%s\tits checkpoint is of another setup and will be overwritten\n", state, name)
 			continue

@@ -106,10 +106,9 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 		}
 		cfg := j.config
 		ckpt := filepath.Join(opts.Out, "checkpoints", j.key+".ckpt")
-		resume := resumable(ckpt, d, j, opts.SplitSeed)
-		how := ""
-		if resume != "" {
-			how = ", resuming from " + resume
+		resume, how := "", ""
+		if _, ok := resumable(ckpt, d, j, opts.SplitSeed); ok {
+			resume, how = ckpt, ", resuming from "+ckpt
 		}
 		fmt.Fprintf(opts.Log, "== (%d/%d) %s %v seed %d: %s preset, dim %d, %d epochs%s\n", i+1, len(todo), j.spec, j.strategy, cfg.Seed, opts.Preset, cfg.Dim, cfg.Epochs, how)
 		if err := os.MkdirAll(filepath.Dir(ckpt), 0o755); err != nil {
@@ -302,16 +301,17 @@ func whyNotJob(r *results.Run, j job, preset Preset) string {
 	return ""
 }
 
-// resumable returns ckpt when it holds a checkpoint job j can resume
-// from, and "" when there is none; a damaged checkpoint, or one of another
-// setup or beyond the job's epochs, is stale and left to be overwritten.
-func resumable(ckpt string, d *data.Dataset, j job, splitSeed uint64) string {
-	if _, err := os.Stat(ckpt); errors.Is(err, fs.ErrNotExist) {
-		return ""
+// resumable says whether ckpt holds a checkpoint job j can resume from,
+// and after how many epochs; a missing or damaged checkpoint, or one of
+// another setup or beyond the job's epochs, is not (a stale one is left to
+// be overwritten).
+func resumable(ckpt string, d *data.Dataset, j job, splitSeed uint64) (epochs int, ok bool) {
+	if _, err := os.Stat(ckpt); err != nil {
+		return 0, false
 	}
 	done, err := CheckResume(ckpt, d, j.config, j.hyper.Protocol, splitSeed)
 	if err != nil || done > j.config.Epochs {
-		return ""
+		return 0, false
 	}
-	return ckpt
+	return done, true
 }
