@@ -156,8 +156,15 @@ func TestBenchInterruptKeepsFinishedRuns(t *testing.T) {
 	if !strings.Contains(again, "recorded: "+smallData+" onebp seed 2022") || !strings.Contains(again, "resuming from") {
 		t.Errorf("second bench did not skip the recorded run and resume the other:\n%s", again)
 	}
-	if _, _, err := runCmd(t, args(filepath.Join(dir, "straight"))...); err != nil {
+	if !strings.Contains(again, "bench: 1/1 runs done in ") || strings.Contains(again, " left") {
+		t.Errorf("the resumed bench's progress line:\n%s", again)
+	}
+	straight, _, err := runCmd(t, args(filepath.Join(dir, "straight"))...)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(straight, "bench: 1/2 runs done in ") || !strings.Contains(straight, " left, less if runs stop early\n") {
+		t.Errorf("the straight bench's progress line:\n%s", straight)
 	}
 	if a, b := qualityLines(t, out), qualityLines(t, filepath.Join(dir, "straight")); a != b {
 		t.Errorf("interrupted and resumed bench records\n%s\nthe straight one\n%s", a, b)

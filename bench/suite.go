@@ -106,9 +106,9 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 		}
 		cfg := j.config
 		ckpt := filepath.Join(opts.Out, "checkpoints", j.key+".ckpt")
-		resume, how := "", ""
-		if _, ok := resumable(ckpt, d, j, opts.SplitSeed); ok {
-			resume, how = ckpt, ", resuming from "+ckpt
+		resume, how, resumedAfter := "", "", 0
+		if done, ok := resumable(ckpt, d, j, opts.SplitSeed); ok {
+			resume, how, resumedAfter = ckpt, ", resuming from "+ckpt, done
 		}
 		fmt.Fprintf(opts.Log, "== (%d/%d) %s %v seed %d: %s preset, dim %d, %d epochs%s\n", i+1, len(todo), j.spec, j.strategy, cfg.Seed, opts.Preset, cfg.Dim, cfg.Epochs, how)
 		if err := os.MkdirAll(filepath.Dir(ckpt), 0o755); err != nil {
@@ -141,14 +141,21 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 			fmt.Fprintf(opts.Log, "%s %v seed %d reached its cap of %d epochs without stopping early; its checkpoint %s stays, and a run with a higher cap (-epochs) resumes from it\n",
 				j.spec, j.strategy, cfg.Seed, cfg.Epochs, ckpt)
 		}
-		doneCost += j.cost
+		// The pace comes from the epochs this process trained (a resumed
+		// job's earlier ones ran elsewhere); the jobs left are costed to
+		// their caps.
+		doneCost += j.cost * float64(r.EpochsTrained()-resumedAfter) / float64(cfg.Epochs)
 		doneSeconds += time.Since(jobStart).Seconds()
 		left := 0.0
 		for _, rest := range todo[i+1:] {
 			left += rest.cost
 		}
-		eta := time.Duration(left * doneSeconds / doneCost * float64(time.Second))
-		fmt.Fprintf(opts.Log, "bench: %d/%d runs done in %s; about %s left\n", i+1, len(todo), time.Since(start).Round(time.Second), eta.Round(time.Second))
+		progress := fmt.Sprintf("bench: %d/%d runs done in %s", i+1, len(todo), time.Since(start).Round(time.Second))
+		if doneCost > 0 && left > 0 {
+			eta := time.Duration(left * doneSeconds / doneCost * float64(time.Second))
+			progress += fmt.Sprintf("; about %s left, less if runs stop early", eta.Round(time.Second))
+		}
+		fmt.Fprintln(opts.Log, progress)
 	}
 	all, err := results.Save(opts.Out, nil)
 	if err != nil || opts.Readme == "" {
