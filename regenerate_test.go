@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestCommittedResultsRegenerate: every committed results set is, byte for
+// byte, what `onebp bench -rewrite` writes from its run records, and the
+// README's summaries are what it writes there. So no report is edited by
+// hand, and a change to the reports cannot land without its results
+// rewritten.
+func TestCommittedResultsRegenerate(t *testing.T) {
+	sets, err := filepath.Glob(filepath.Join("results", "*", "runs"))
+	if err != nil || len(sets) == 0 {
+		t.Fatalf("no committed results sets (%v)", err)
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	if err := os.WriteFile("README.md", readme, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, runs := range sets {
+		set := filepath.Dir(runs)
+		if err := os.CopyFS(runs, os.DirFS(filepath.Join(repo, runs))); err != nil {
+			t.Fatal(err)
+		}
+		if _, stderr, err := runCmd(t, "bench", "-rewrite", "-out", set, "-readme", "README.md"); err != nil {
+			t.Fatalf("%s: %v\n%s", set, err, stderr)
+		}
+		if a, b := files(t, filepath.Join(repo, set)), files(t, set); len(a) != len(b) {
+			t.Errorf("%s: committed %d files, regenerated %d", set, len(a), len(b))
+		} else {
+			for name, want := range a {
+				if !bytes.Equal(b[name], want) {
+					t.Errorf("%s/%s differs from what bench -rewrite writes: run `onebp bench -rewrite -out %s -readme README.md`", set, name, set)
+				}
+			}
+		}
+	}
+	if got, _ := os.ReadFile("README.md"); !bytes.Equal(got, readme) {
+		t.Errorf("README.md's results summaries differ from what bench -rewrite writes")
+	}
+}
+
+// files maps every file under dir, by its path relative to dir, to its
+// contents.
+func files(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		rel, _ := filepath.Rel(dir, path)
+		out[rel] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
