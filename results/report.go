@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -247,7 +248,14 @@ OneBP's relative change of the mean.
 		fmt.Fprintf(w, "Preset %s: %s (beta is OneBP's); evaluated %s%s. Hyper-parameters: %s.  \n",
 			orDash(c.Preset), Hyperparameters(c.Config), every(c.EvalEvery), protocolNote(c.Protocol), c.Source)
 		fmt.Fprintf(w, "Seeds: %s.  \n", seedList(group))
-		fmt.Fprintf(w, "Ran at commit `%s` with %s kernels, %s, on %s.\n\n", ShortCommit(ref.Env.Commit), ref.Env.Kernels, Workers(ref.Env.Workers), ref.Env.Machine())
+		commits, word := distinct(group, func(r *Run) string { return "`" + ShortCommit(r.Env.Commit) + "`" }), "commit"
+		if len(commits) > 1 {
+			word = "commits"
+		}
+		each := func(f func(*Run) string) string { return strings.Join(distinct(group, f), ", ") }
+		fmt.Fprintf(w, "Ran at %s %s (training code %s) with %s kernels, %s, on %s.\n\n", word, strings.Join(commits, ", "),
+			each(func(r *Run) string { return r.Env.TrainingCode }), each(func(r *Run) string { return r.Env.Kernels }),
+			each(func(r *Run) string { return Workers(r.Env.Workers) }), each(func(r *Run) string { return r.Env.Machine() }))
 		h, rows := QualityRows(group)
 		if err := WriteTable(w, true, h, rows); err != nil {
 			return err
@@ -310,6 +318,19 @@ func Workers(n int) string {
 		return "1 worker"
 	}
 	return fmt.Sprintf("%d workers", n)
+}
+
+// distinct lists the values f takes over runs, each once, in the order
+// they first appear: the runs of a resumed or sharded suite may come from
+// several commits (of the same training code) and machines.
+func distinct(runs []*Run, f func(*Run) string) []string {
+	var seen []string
+	for _, r := range runs {
+		if v := f(r); !slices.Contains(seen, v) {
+			seen = append(seen, v)
+		}
+	}
+	return seen
 }
 
 func orDash(s string) string {
