@@ -253,9 +253,13 @@ OneBP's relative change of the mean.
 			word = "commits"
 		}
 		each := func(f func(*Run) string) string { return strings.Join(distinct(group, f), ", ") }
-		fmt.Fprintf(w, "Ran at %s %s (training code %s) with %s kernels, %s, on %s.\n\n", word, strings.Join(commits, ", "),
-			each(func(r *Run) string { return r.Env.TrainingCode }), each(func(r *Run) string { return r.Env.Kernels }),
-			each(func(r *Run) string { return Workers(r.Env.Workers) }), each(func(r *Run) string { return r.Env.Machine() }))
+		code := each(func(r *Run) string { return r.Env.TrainingCode })
+		if code != "" {
+			code = " (training code " + code + ")"
+		}
+		fmt.Fprintf(w, "Ran at %s %s%s with %s kernels, %s, on %s.\n\n", word, strings.Join(commits, ", "), code,
+			each(func(r *Run) string { return r.Env.Kernels }), each(func(r *Run) string { return Workers(r.Env.Workers) }),
+			each(func(r *Run) string { return r.Env.Machine() }))
 		h, rows := QualityRows(group)
 		if err := WriteTable(w, true, h, rows); err != nil {
 			return err

@@ -311,6 +311,7 @@ func TestSaveRenamesOldRunFiles(t *testing.T) {
 func TestSave(t *testing.T) {
 	dir := t.TempDir()
 	one, two := fakeRun("tiny", model.OneBP, 1), fakeRun("tiny", model.TwoBP, 1)
+	two.Env.Commit = "fedcba9876543210+dirty" // a grid resumed at another commit
 	if _, err := Save(dir, []*Run{two, one}); err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +330,8 @@ func TestSave(t *testing.T) {
 		}
 	}
 	readme, _ := os.ReadFile(filepath.Join(dir, "README.md"))
-	for _, want := range []string{"## tiny", "| metric", "OneBP best-on-test (optimistic)", "training time per epoch", "dim 8, lr 0.01, l2 1e-05, beta 0.99"} {
+	for _, want := range []string{"## tiny", "| metric", "OneBP best-on-test (optimistic)", "training time per epoch", "dim 8, lr 0.01, l2 1e-05, beta 0.99",
+		"Ran at commits `0123456789ab`, `fedcba987654+dirty` with unrolled kernels, 2 workers, on test."} {
 		if !bytes.Contains(readme, []byte(want)) {
 			t.Errorf("README.md lacks %q", want)
 		}
