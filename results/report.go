@@ -337,6 +337,19 @@ func distinct(runs []*Run, f func(*Run) string) []string {
 	return seen
 }
 
+// seedCount says how many seeds OneBP's and TwoBP's runs have: "1 seed",
+// "5 seeds", or while a grid is under way "OneBP 3 seeds, TwoBP 2".
+func seedCount(one, two int) string {
+	n := fmt.Sprintf("%d seeds", one)
+	if one == 1 {
+		n = "1 seed"
+	}
+	if one != two {
+		n = fmt.Sprintf("OneBP %s, TwoBP %d", n, two)
+	}
+	return n
+}
+
 func orDash(s string) string {
 	if s == "" {
 		return "-"
@@ -384,7 +397,7 @@ func SummaryRows(runs []*Run) (header []string, rows [][]string) {
 		c := one[0].Config
 		rows = append(rows, []string{
 			name,
-			fmt.Sprintf("%s, dim %d, up to %d epochs, %d seeds", orDash(c.Preset), c.Dim, c.Epochs, len(one)),
+			fmt.Sprintf("%s, dim %d, up to %d epochs, %s", orDash(c.Preset), c.Dim, c.Epochs, seedCount(len(one), len(two))),
 			p.name,
 			quality(eval.NDCGAt20),
 			quality(eval.RecallAt20),

@@ -419,3 +419,19 @@ func TestEpochSeconds(t *testing.T) {
 		t.Errorf("a run without epochs: %v, %v", train, evaluate)
 	}
 }
+
+func TestSeedCount(t *testing.T) {
+	for _, c := range []struct {
+		one, two int
+		want     string
+	}{
+		{1, 1, "1 seed"},
+		{5, 5, "5 seeds"},
+		{3, 2, "OneBP 3 seeds, TwoBP 2"},
+		{1, 2, "OneBP 1 seed, TwoBP 2"},
+	} {
+		if got := seedCount(c.one, c.two); got != c.want {
+			t.Errorf("seedCount(%d, %d) = %q, want %q", c.one, c.two, got, c.want)
+		}
+	}
+}
