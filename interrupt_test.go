@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -86,12 +87,19 @@ func TestInterruptAndResume(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "tables")); !os.IsNotExist(err) {
 		t.Errorf("tables of a half-done epoch exported: %v", err)
 	}
+	// Interrupted again after one more epoch, then resumed to the end: the
+	// record lists both resumptions.
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	if err := run(ctx, args("-resume", ckpt, "-checkpoint", ckpt), io.Discard, &cancelAfter{n: 1, cancel: cancel}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("second interrupted run: %v", err)
+	}
 	if _, _, err := runCmd(t, args("-json", filepath.Join(dir, "resumed.json"), "-resume", ckpt)...); err != nil {
 		t.Fatal(err)
 	}
 	straight, resumed := readRun(t, filepath.Join(dir, "straight.json")), readRun(t, filepath.Join(dir, "resumed.json"))
-	if !reflect.DeepEqual(resumed.ResumedAfter, []int{2}) {
-		t.Errorf("resumed_after_epochs %v, want [2]", resumed.ResumedAfter)
+	if !reflect.DeepEqual(resumed.ResumedAfter, []int{2, 3}) {
+		t.Errorf("resumed_after_epochs %v, want [2 3]", resumed.ResumedAfter)
 	}
 	a, b := withoutTimings(straight), withoutTimings(resumed)
 	if !reflect.DeepEqual(a, b) {

@@ -88,7 +88,8 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 		Epochs: earlier,
 	}
 	if spec.Resume != "" {
-		res.ResumedAfter = append(res.ResumedAfter, tr.EpochsDone())
+		note.ResumedAfter = append(note.ResumedAfter, tr.EpochsDone())
+		res.ResumedAfter = note.ResumedAfter
 	}
 	sel := selection{metric: proto.Select, perUser: note.PerUser}
 	for _, e := range res.Epochs {
@@ -257,16 +258,21 @@ func perUserValues(r eval.Result) *results.PerUser {
 }
 
 // runNote is what bench keeps in a checkpoint beside the training state:
-// the epochs so far and the selected epoch's per-user values.
+// the epochs so far, the selected epoch's per-user values and the epoch
+// counts at which the run was resumed before.
 type runNote struct {
-	history epochNote
-	PerUser *results.PerUser
+	history      epochNote
+	PerUser      *results.PerUser
+	ResumedAfter []int
 }
 
-// bytes is the note as JSON: {"per_user": ..., "epochs": [...]}.
+// bytes is the note as JSON: {"per_user": ..., "resumed_after": [...],
+// "epochs": [...]}.
 func (n *runNote) bytes() json.RawMessage {
-	per, _ := json.Marshal(n.PerUser) // plain data: cannot fail
+	per, _ := json.Marshal(n.PerUser)          // plain data: cannot fail
+	resumed, _ := json.Marshal(n.ResumedAfter) // likewise
 	b := append([]byte(`{"per_user":`), per...)
+	b = append(append(b, `,"resumed_after":`...), resumed...)
 	b = append(append(b, `,"epochs":`...), orEmpty(n.history)...)
 	return append(b, '}')
 }
@@ -285,8 +291,9 @@ func (n *runNote) read(raw []byte, done int) ([]results.Epoch, error) {
 		return nil, fmt.Errorf("holds no epoch history (written by an older onebp?)")
 	}
 	var v struct {
-		PerUser *results.PerUser `json:"per_user"`
-		Epochs  json.RawMessage  `json:"epochs"`
+		PerUser      *results.PerUser `json:"per_user"`
+		ResumedAfter []int            `json:"resumed_after"` // absent before it was kept
+		Epochs       json.RawMessage  `json:"epochs"`
 	}
 	if err := json.Unmarshal(raw, &v); err != nil {
 		return nil, fmt.Errorf("run history: %v", err)
@@ -295,7 +302,7 @@ func (n *runNote) read(raw []byte, done int) ([]results.Epoch, error) {
 	if err := resumedEpochs(v.Epochs, done, &epochs); err != nil {
 		return nil, err
 	}
-	n.history, n.PerUser = epochNote(slices.Clone(v.Epochs)), v.PerUser
+	n.history, n.PerUser, n.ResumedAfter = epochNote(slices.Clone(v.Epochs)), v.PerUser, v.ResumedAfter
 	return epochs, nil
 }
 
