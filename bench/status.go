@@ -3,7 +3,6 @@ package bench
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"text/tabwriter"
 	"time"
 
@@ -27,23 +26,22 @@ func status(opts SuiteOptions, plan []job, now time.Time) error {
 			continue
 		}
 		jobs++
-		name := fmt.Sprintf("%s %v seed %d", j.spec, j.strategy, j.config.Seed)
 		state, why := "to run", ""
 		if r := byKey[j.key]; r != nil {
 			if why = whyNotJob(r, j, opts.Preset); why == "" {
 				recorded++
 				d := time.Duration(r.ComputeSeconds() * float64(time.Second)).Round(time.Second)
 				took += d
-				fmt.Fprintf(tw, "recorded\t%s\t%s; took %s\n", name, ending(r, j.config.Epochs), d)
+				fmt.Fprintf(tw, "recorded\t%v\t%s; took %s\n", j, ending(r, j.config.Epochs), d)
 				continue
 			}
 			state = "to run again"
 		}
-		ckpt := filepath.Join(opts.Out, "checkpoints", j.key+".ckpt")
+		ckpt := j.checkpoint(opts.Out)
 		info, statErr := os.Stat(ckpt)
 		if statErr != nil {
 			toRun++
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", state, name, why)
+			fmt.Fprintf(tw, "%s\t%v\t%s\n", state, j, why)
 			continue
 		}
 		d, err := j.spec.Load(opts.DataDir, opts.SplitSeed)
@@ -53,12 +51,12 @@ func status(opts SuiteOptions, plan []job, now time.Time) error {
 		done, ok := resumable(ckpt, d, j, opts.SplitSeed)
 		if !ok {
 			toRun++
-			fmt.Fprintf(tw, "%s\t%s\tits checkpoint is of another setup and will be overwritten\n", state, name)
+			fmt.Fprintf(tw, "%s\t%v\tits checkpoint is of another setup and will be overwritten\n", state, j)
 			continue
 		}
 		started++
-		fmt.Fprintf(tw, "started\t%s\tcheckpoint after %d of up to %d epochs, saved %s ago\n",
-			name, done, j.config.Epochs, now.Sub(info.ModTime()).Round(time.Second))
+		fmt.Fprintf(tw, "started\t%v\tcheckpoint after %d of up to %d epochs, saved %s ago\n",
+			j, done, j.config.Epochs, now.Sub(info.ModTime()).Round(time.Second))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

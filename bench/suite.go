@@ -105,12 +105,12 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 			return err
 		}
 		cfg := j.config
-		ckpt := filepath.Join(opts.Out, "checkpoints", j.key+".ckpt")
+		ckpt := j.checkpoint(opts.Out)
 		resume, how, resumedAfter := "", "", 0
 		if done, ok := resumable(ckpt, d, j, opts.SplitSeed); ok {
 			resume, how, resumedAfter = ckpt, ", resuming from "+ckpt, done
 		}
-		fmt.Fprintf(opts.Log, "== (%d/%d) %s %v seed %d: %s preset, dim %d, %d epochs%s\n", i+1, len(todo), j.spec, j.strategy, cfg.Seed, opts.Preset, cfg.Dim, cfg.Epochs, how)
+		fmt.Fprintf(opts.Log, "== (%d/%d) %v: %s preset, dim %d, %d epochs%s\n", i+1, len(todo), j, opts.Preset, cfg.Dim, cfg.Epochs, how)
 		if err := os.MkdirAll(filepath.Dir(ckpt), 0o755); err != nil {
 			return err
 		}
@@ -119,7 +119,7 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 			Protocol: j.hyper.Protocol, SplitSeed: opts.SplitSeed, Progress: opts.Progress,
 			Resume: resume, Checkpoint: ckpt, CheckpointEvery: opts.CheckpointEvery})
 		if err != nil {
-			err = fmt.Errorf("%s %v seed %d: %w", j.spec, j.strategy, cfg.Seed, err)
+			err = fmt.Errorf("%v: %w", j, err)
 			if ctx.Err() != nil {
 				fmt.Fprintf(opts.Log, "interrupted: %d runs finished and are saved in %s; run the same command again to go on (the interrupted run resumes from its checkpoint)\n", i, opts.Out)
 			}
@@ -138,8 +138,8 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 				return err
 			}
 		} else {
-			fmt.Fprintf(opts.Log, "%s %v seed %d reached its cap of %d epochs without stopping early; its checkpoint %s stays, and a run with a higher cap (-epochs) resumes from it\n",
-				j.spec, j.strategy, cfg.Seed, cfg.Epochs, ckpt)
+			fmt.Fprintf(opts.Log, "%v reached its cap of %d epochs without stopping early; its checkpoint %s stays, and a run with a higher cap (-epochs) resumes from it\n",
+				j, cfg.Epochs, ckpt)
 		}
 		// The pace comes from the epochs this process trained (a resumed
 		// job's earlier ones ran elsewhere); the jobs left are costed to
@@ -185,6 +185,15 @@ type job struct {
 	// epochs x training interactions x (negatives+1) x dim, for the
 	// suite-wide time estimate.
 	cost float64
+}
+
+// String names the job in logs and errors: "gowalla onebp seed 2022".
+func (j job) String() string { return fmt.Sprintf("%s %v seed %d", j.spec, j.strategy, j.config.Seed) }
+
+// checkpoint is the file in results directory out where the running job
+// keeps its checkpoint.
+func (j job) checkpoint(out string) string {
+	return filepath.Join(out, "checkpoints", j.key+".ckpt")
 }
 
 // planSuite lists the suite's jobs in order (dataset, seed, strategy),
@@ -255,7 +264,7 @@ func pending(opts SuiteOptions, plan []job) ([]job, error) {
 			todo = append(todo, j)
 			continue
 		}
-		fmt.Fprintf(opts.Log, "recorded: %s %v seed %d (training code %s), not run again\n", j.spec, j.strategy, j.config.Seed, r.Env.TrainingCode)
+		fmt.Fprintf(opts.Log, "recorded: %v (training code %s), not run again\n", j, r.Env.TrainingCode)
 		if r.Config.Epochs != j.config.Epochs {
 			fmt.Fprintf(opts.Log, "  it stopped early after %d epochs under a cap of %d, as it would under a cap of %d: its record now says %d\n",
 				r.EpochsTrained(), r.Config.Epochs, j.config.Epochs, j.config.Epochs)
@@ -291,13 +300,13 @@ func recordsByKey(out string) (map[string]*results.Run, error) {
 // before j's cap: until a run reaches its cap, its training, evaluations,
 // selection and stop do not depend on the cap.
 func whyNotJob(r *results.Run, j job, preset Preset) string {
-	diff := model.Differences(r.Config.Config, j.config)
+	diff, code := model.Differences(r.Config.Config, j.config), TrainingCode(j.config)
 	stoppedBeforeCap := len(diff) == 1 && diff[0].Name == "epochs" && r.StoppedEarly && r.EpochsTrained() < j.config.Epochs
 	switch {
 	case r.Interrupted:
 		return "its record is of an interrupted run"
-	case r.Env.TrainingCode != TrainingCode(j.config):
-		return fmt.Sprintf("its record is of other training code (%s, now %s)", r.Env.TrainingCode, TrainingCode(j.config))
+	case r.Env.TrainingCode != code:
+		return fmt.Sprintf("its record is of other training code (%s, now %s)", r.Env.TrainingCode, code)
 	case r.DatasetFingerprint != j.dataset:
 		return "its record is of other data"
 	case r.Config.Preset != string(preset) || r.Config.Protocol != j.hyper.Protocol:
