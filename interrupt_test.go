@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -134,7 +135,7 @@ func TestBenchInterruptKeepsFinishedRuns(t *testing.T) {
 	if !strings.Contains(stdout.String(), "1 runs finished and are saved") {
 		t.Errorf("log:\n%s", stdout.String())
 	}
-	before := tree(t, out)
+	before := files(t, out, sizeAndTime)
 	status, _, err := runCmd(t, append(args(out), "-status")...)
 	if err != nil {
 		t.Fatal(err)
@@ -154,7 +155,7 @@ func TestBenchInterruptKeepsFinishedRuns(t *testing.T) {
 			t.Errorf("-status -epochs 4 lacks %q:\n%s", want, status)
 		}
 	}
-	if after := tree(t, out); !reflect.DeepEqual(before, after) {
+	if after := files(t, out, sizeAndTime); !reflect.DeepEqual(before, after) {
 		t.Errorf("-status changed the results directory:\n%v\n%v", before, after)
 	}
 	again, _, err := runCmd(t, args(out)...)
@@ -217,22 +218,10 @@ func TestBenchShards(t *testing.T) {
 	}
 }
 
-// tree maps every file under dir to its size and modification time.
-func tree(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	files := map[string]string{}
-	err := filepath.WalkDir(dir, func(path string, e os.DirEntry, err error) error {
-		if err != nil || e.IsDir() {
-			return err
-		}
-		info, err := e.Info()
-		files[path] = fmt.Sprint(info.Size(), info.ModTime())
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
+// sizeAndTime describes a file by its size and modification time, which
+// any write changes.
+func sizeAndTime(_ string, info fs.FileInfo) (string, error) {
+	return fmt.Sprint(info.Size(), info.ModTime()), nil
 }
 
 // qualityLines is a results directory's quality record.

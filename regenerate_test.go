@@ -38,11 +38,11 @@ func TestCommittedResultsRegenerate(t *testing.T) {
 		if _, stderr, err := runCmd(t, "bench", "-rewrite", "-out", set, "-readme", "README.md"); err != nil {
 			t.Fatalf("%s: %v\n%s", set, err, stderr)
 		}
-		if a, b := files(t, filepath.Join(repo, set)), files(t, set); len(a) != len(b) {
+		if a, b := files(t, filepath.Join(repo, set), contents), files(t, set, contents); len(a) != len(b) {
 			t.Errorf("%s: committed %d files, regenerated %d", set, len(a), len(b))
 		} else {
 			for name, want := range a {
-				if !bytes.Equal(b[name], want) {
+				if b[name] != want {
 					t.Errorf("%s/%s differs from what bench -rewrite writes: run `onebp bench -rewrite -out %s -readme README.md`", set, name, set)
 				}
 			}
@@ -53,22 +53,31 @@ func TestCommittedResultsRegenerate(t *testing.T) {
 	}
 }
 
-// files maps every file under dir, by its path relative to dir, to its
-// contents.
-func files(t *testing.T, dir string) map[string][]byte {
+// files maps every file under dir, by its path relative to dir, to what
+// describe says of it.
+func files(t *testing.T, dir string, describe func(path string, info fs.FileInfo) (string, error)) map[string]string {
 	t.Helper()
-	out := map[string][]byte{}
+	out := map[string]string{}
 	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
 		if err != nil || e.IsDir() {
 			return err
 		}
-		b, err := os.ReadFile(path)
+		info, err := e.Info()
+		if err != nil {
+			return err
+		}
 		rel, _ := filepath.Rel(dir, path)
-		out[rel] = b
+		out[rel], err = describe(path, info)
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// contents describes a file by its contents.
+func contents(path string, _ fs.FileInfo) (string, error) {
+	b, err := os.ReadFile(path)
+	return string(b), err
 }
