@@ -53,7 +53,7 @@ func withoutTimings(r *results.Run) *results.Run {
 	for i := range c.Epochs {
 		c.Epochs[i].TrainSeconds, c.Epochs[i].EvalSeconds = 0, 0
 	}
-	c.Memory, c.Env, c.ResumedAfter, c.Interrupted = results.Memory{}, results.Env{}, nil, false
+	c.Memory, c.Env, c.ResumedAfter, c.EarlierCommits, c.Interrupted = results.Memory{}, results.Env{}, nil, nil, false
 	return &c
 }
 
@@ -99,8 +99,8 @@ func TestInterruptAndResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	straight, resumed := readRun(t, filepath.Join(dir, "straight.json")), readRun(t, filepath.Join(dir, "resumed.json"))
-	if !reflect.DeepEqual(resumed.ResumedAfter, []int{2, 3}) {
-		t.Errorf("resumed_after_epochs %v, want [2 3]", resumed.ResumedAfter)
+	if !reflect.DeepEqual(resumed.ResumedAfter, []int{2, 3}) || len(resumed.EarlierCommits) != 2 || resumed.EarlierCommits[0] == "" {
+		t.Errorf("resumed_after_epochs %v, earlier_commits %q; want [2 3] and two commits", resumed.ResumedAfter, resumed.EarlierCommits)
 	}
 	a, b := withoutTimings(straight), withoutTimings(resumed)
 	if !reflect.DeepEqual(a, b) {

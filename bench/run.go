@@ -56,14 +56,18 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 		return nil, err
 	}
 	defer tr.Close()
-	var note runNote
+	env := CurrentEnv(cfg)
+	note := runNote{trainedBy: trainedBy{TrainingCode: env.TrainingCode, Commit: env.Commit}}
 	var earlier []results.Epoch
 	if spec.Resume != "" {
 		raw, err := tr.LoadCheckpoint(spec.Resume)
 		if err != nil {
 			return nil, err
 		}
-		if earlier, err = note.read(raw, tr.EpochsDone()); err != nil {
+		if earlier, err = note.read(raw, tr.EpochsDone()); err == nil {
+			err = note.resumedBy(env, tr.EpochsDone())
+		}
+		if err != nil {
 			return nil, fmt.Errorf("checkpoint %s: %w", spec.Resume, err)
 		}
 		if done := tr.EpochsDone(); done > cfg.Epochs {
@@ -84,12 +88,11 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 		Dataset: spec.Data.Name, DatasetFingerprint: spec.Data.Fingerprint, Split: trainData.Split,
 		Users: spec.Data.Users, Items: spec.Data.Items,
 		Config: results.Config{Config: cfg, Protocol: proto, Preset: string(spec.Preset), Source: spec.Source},
-		Env:    CurrentEnv(cfg),
+		Env:    env,
 		Epochs: earlier,
 	}
 	if spec.Resume != "" {
-		note.ResumedAfter = append(note.ResumedAfter, tr.EpochsDone())
-		res.ResumedAfter = note.ResumedAfter
+		res.ResumedAfter, res.EarlierCommits = note.ResumedAfter, note.EarlierCommits
 	}
 	sel := selection{metric: proto.Select, perUser: note.PerUser}
 	for _, e := range res.Epochs {
@@ -198,6 +201,15 @@ func CheckResume(path string, d *data.Dataset, cfg model.Config, p results.Proto
 	if err := info.Check(trainData, cfg); err != nil {
 		return 0, fmt.Errorf("checkpoint %s: %w", path, err)
 	}
+	var by trainedBy
+	if len(info.Note) > 0 {
+		if err := json.Unmarshal(info.Note, &by); err != nil {
+			return 0, fmt.Errorf("checkpoint %s: run history: %v", path, err)
+		}
+	}
+	if err := by.canResume(TrainingCode(cfg)); err != nil {
+		return 0, fmt.Errorf("checkpoint %s: %w", path, err)
+	}
 	return info.EpochsDone, nil
 }
 
@@ -258,23 +270,54 @@ func perUserValues(r eval.Result) *results.PerUser {
 }
 
 // runNote is what bench keeps in a checkpoint beside the training state:
-// the epochs so far, the selected epoch's per-user values and the epoch
-// counts at which the run was resumed before.
+// the epochs so far, the selected epoch's per-user values, the epoch
+// counts at which the run was resumed before, and who trained it.
 type runNote struct {
 	history      epochNote
-	PerUser      *results.PerUser
-	ResumedAfter []int
+	PerUser      *results.PerUser `json:"per_user"`
+	ResumedAfter []int            `json:"resumed_after"`
+	trainedBy
 }
 
-// bytes is the note as JSON: {"per_user": ..., "resumed_after": [...],
-// "epochs": [...]}.
+// trainedBy is who trained the epochs of a checkpoint: one training code
+// for all of them (a run is never resumed under another), the commit of
+// the process that wrote the checkpoint, and the commits of the processes
+// before each resume (EarlierCommits[i] trained up to ResumedAfter[i]). A
+// checkpoint written before these were kept has them empty.
+type trainedBy struct {
+	TrainingCode   string   `json:"training_code"`
+	Commit         string   `json:"commit"`
+	EarlierCommits []string `json:"earlier_commits"`
+}
+
+// bytes is the note as JSON: the fields above, then "epochs": [...].
 func (n *runNote) bytes() json.RawMessage {
-	per, _ := json.Marshal(n.PerUser)          // plain data: cannot fail
-	resumed, _ := json.Marshal(n.ResumedAfter) // likewise
-	b := append([]byte(`{"per_user":`), per...)
-	b = append(append(b, `,"resumed_after":`...), resumed...)
-	b = append(append(b, `,"epochs":`...), orEmpty(n.history)...)
-	return append(b, '}')
+	head, _ := json.Marshal(n) // plain data: cannot fail
+	b := append(head[:len(head)-1], `,"epochs":`...)
+	return append(append(b, orEmpty(n.history)...), '}')
+}
+
+// resumedBy notes that the process with env resumes the run after done
+// epochs, and refuses when its training code differs from the one that
+// trained them: the run's record names one training code for all its
+// epochs.
+func (n *runNote) resumedBy(env results.Env, done int) error {
+	if err := n.canResume(env.TrainingCode); err != nil {
+		return err
+	}
+	n.ResumedAfter = append(n.ResumedAfter, done)
+	n.EarlierCommits = append(n.EarlierCommits, n.Commit)
+	n.TrainingCode, n.Commit = env.TrainingCode, env.Commit
+	return nil
+}
+
+// canResume refuses to go on under training code now with epochs another
+// code trained.
+func (b trainedBy) canResume(now string) error {
+	if b.TrainingCode != "" && b.TrainingCode != now {
+		return fmt.Errorf("was trained by other training code (%s, now %s)", b.TrainingCode, now)
+	}
+	return nil
 }
 
 func orEmpty(h epochNote) []byte {
@@ -291,9 +334,8 @@ func (n *runNote) read(raw []byte, done int) ([]results.Epoch, error) {
 		return nil, fmt.Errorf("holds no epoch history (written by an older onebp?)")
 	}
 	var v struct {
-		PerUser      *results.PerUser `json:"per_user"`
-		ResumedAfter []int            `json:"resumed_after"` // absent before it was kept
-		Epochs       json.RawMessage  `json:"epochs"`
+		runNote
+		Epochs json.RawMessage `json:"epochs"`
 	}
 	if err := json.Unmarshal(raw, &v); err != nil {
 		return nil, fmt.Errorf("run history: %v", err)
@@ -302,7 +344,8 @@ func (n *runNote) read(raw []byte, done int) ([]results.Epoch, error) {
 	if err := resumedEpochs(v.Epochs, done, &epochs); err != nil {
 		return nil, err
 	}
-	n.history, n.PerUser, n.ResumedAfter = epochNote(slices.Clone(v.Epochs)), v.PerUser, v.ResumedAfter
+	*n = v.runNote
+	n.history = epochNote(slices.Clone(v.Epochs))
 	return epochs, nil
 }
 

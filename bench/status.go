@@ -48,10 +48,10 @@ func status(opts SuiteOptions, plan []job, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		done, ok := resumable(ckpt, d, j, opts.SplitSeed)
-		if !ok {
+		done, err := resumable(ckpt, d, j, opts.SplitSeed)
+		if err != nil {
 			toRun++
-			fmt.Fprintf(tw, "%s\t%v\tits checkpoint is of another setup and will be overwritten\n", state, j)
+			fmt.Fprintf(tw, "%s\t%v\tfrom the start (not resuming: %v)\n", state, j, err)
 			continue
 		}
 		started++

@@ -107,8 +107,11 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 		cfg := j.config
 		ckpt := j.checkpoint(opts.Out)
 		resume, how, resumedAfter := "", "", 0
-		if done, ok := resumable(ckpt, d, j, opts.SplitSeed); ok {
+		switch done, err := resumable(ckpt, d, j, opts.SplitSeed); {
+		case err == nil:
 			resume, how, resumedAfter = ckpt, ", resuming from "+ckpt, done
+		case !errors.Is(err, fs.ErrNotExist):
+			how = fmt.Sprintf(", from the start (not resuming: %v)", err)
 		}
 		fmt.Fprintf(opts.Log, "== (%d/%d) %v: %s preset, dim %d, %d epochs%s\n", i+1, len(todo), j, opts.Preset, cfg.Dim, cfg.Epochs, how)
 		if err := os.MkdirAll(filepath.Dir(ckpt), 0o755); err != nil {
@@ -317,17 +320,18 @@ func whyNotJob(r *results.Run, j job, preset Preset) string {
 	return ""
 }
 
-// resumable says whether ckpt holds a checkpoint job j can resume from,
-// and after how many epochs; a missing or damaged checkpoint, or one of
-// another setup or beyond the job's epochs, is not (a stale one is left to
-// be overwritten).
-func resumable(ckpt string, d *data.Dataset, j job, splitSeed uint64) (epochs int, ok bool) {
+// resumable returns after how many epochs job j can resume from the
+// checkpoint at ckpt, or why it cannot: an error satisfying
+// errors.Is(err, fs.ErrNotExist) when there is none, otherwise because it
+// is damaged, of another setup or training code, or beyond the job's
+// epochs (such a checkpoint is left to be overwritten).
+func resumable(ckpt string, d *data.Dataset, j job, splitSeed uint64) (epochs int, err error) {
 	if _, err := os.Stat(ckpt); err != nil {
-		return 0, false
+		return 0, err
 	}
 	done, err := CheckResume(ckpt, d, j.config, j.hyper.Protocol, splitSeed)
-	if err != nil || done > j.config.Epochs {
-		return 0, false
+	if err == nil && done > j.config.Epochs {
+		err = fmt.Errorf("checkpoint %s holds %d epochs, more than the job's %d", ckpt, done, j.config.Epochs)
 	}
-	return done, true
+	return done, err
 }

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"path/filepath"
 	"slices"
@@ -37,6 +38,15 @@ func TestSelection(t *testing.T) {
 // validatedRun trains a small synthetic model under the validated protocol.
 func validatedRun(t *testing.T, s model.Strategy, epochs int, resume, checkpoint string) *results.Run {
 	t.Helper()
+	r, err := Run(context.Background(), validatedSpec(t, s, epochs, resume, checkpoint))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func validatedSpec(t *testing.T, s model.Strategy, epochs int, resume, checkpoint string) RunSpec {
+	t.Helper()
 	d, err := data.SyntheticSpec{Users: 150, Items: 240, Interactions: 6000, Seed: 5}.Generate()
 	if err != nil {
 		t.Fatal(err)
@@ -44,13 +54,9 @@ func validatedRun(t *testing.T, s model.Strategy, epochs int, resume, checkpoint
 	h, _ := PresetFor(data.Spec{Kind: data.KindSynthetic}, PresetQuick)
 	cfg := h.Config
 	cfg.Strategy, cfg.Epochs, cfg.Batch, cfg.LR = s, epochs, 128, 3e-2
-	r, err := Run(context.Background(), RunSpec{Data: d, Config: cfg, SplitSeed: 9,
+	return RunSpec{Data: d, Config: cfg, SplitSeed: 9,
 		Protocol: results.Protocol{EvalEvery: 1, Validation: 0.1, Select: eval.NDCGAt20, Patience: 4},
-		Resume:   resume, Checkpoint: checkpoint})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+		Resume:   resume, Checkpoint: checkpoint}
 }
 
 // TestValidatedRun: the selected epoch is the first best of the recorded
@@ -112,6 +118,56 @@ func TestValidatedResume(t *testing.T) {
 	}
 	if !slices.Equal(straight.Selected.PerUser.Values[eval.NDCGAt20], resumed.Selected.PerUser.Values[eval.NDCGAt20]) {
 		t.Error("resumed per-user values differ")
+	}
+}
+
+// TestResumeKeepsWhoTrained: a resumed run records the commits of the
+// processes before each resume, and a checkpoint trained by other training
+// code is not resumed: the run's record would name one code for epochs
+// that two trained.
+func TestResumeKeepsWhoTrained(t *testing.T) {
+	dir := t.TempDir()
+	ckpt := filepath.Join(dir, "ckpt")
+	validatedRun(t, model.TwoBP, 2, "", ckpt)
+	validatedRun(t, model.TwoBP, 3, ckpt, ckpt)
+	r := validatedRun(t, model.TwoBP, 4, ckpt, ckpt)
+	now := processCommit()
+	if !slices.Equal(r.ResumedAfter, []int{2, 3}) || !slices.Equal(r.EarlierCommits, []string{now, now}) || !slices.Equal(r.Commits(), []string{now}) {
+		t.Errorf("resumed after %v, earlier commits %v, commits %v; want [2 3], [%[4]s %[4]s], [%[4]s]", r.ResumedAfter, r.EarlierCommits, r.Commits(), now)
+	}
+
+	spec := validatedSpec(t, model.TwoBP, 6, "", "")
+	trainData, err := TrainingData(spec.Data, spec.Protocol, spec.SplitSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := model.NewTrainer(trainData, spec.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	note, err := tr.LoadCheckpoint(ckpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(note, &fields); err != nil || string(fields["training_code"]) != `"`+TrainingCode(spec.Config)+`"` {
+		t.Fatalf("the checkpoint's note does not name its training code: %s (%v)", fields["training_code"], err)
+	}
+	fields["training_code"] = json.RawMessage(`"000000000000"`)
+	other := filepath.Join(dir, "other")
+	if b, err := json.Marshal(fields); err != nil {
+		t.Fatal(err)
+	} else if err := tr.SaveCheckpoint(other, b); err != nil {
+		t.Fatal(err)
+	}
+	want := "was trained by other training code (000000000000, now " + TrainingCode(spec.Config) + ")"
+	if _, err := CheckResume(other, spec.Data, spec.Config, spec.Protocol, spec.SplitSeed); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("CheckResume: %v, want %q", err, want)
+	}
+	spec.Resume = other
+	if _, err := Run(context.Background(), spec); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Run: %v, want %q", err, want)
 	}
 }
 

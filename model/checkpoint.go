@@ -155,6 +155,7 @@ type CheckpointInfo struct {
 	Users, Items       int
 	Config             Config // Model(): the run-only fields cleared
 	EpochsDone         int
+	Note               json.RawMessage // as SaveCheckpoint was given it
 }
 
 // ReadCheckpointInfo reads a checkpoint's header; LoadCheckpoint verifies
@@ -166,7 +167,7 @@ func ReadCheckpointInfo(path string) (CheckpointInfo, error) {
 	}
 	defer c.close()
 	h := c.header
-	return CheckpointInfo{DatasetFingerprint: h.Dataset, Users: h.Users, Items: h.Items, Config: h.Config, EpochsDone: h.Epochs}, nil
+	return CheckpointInfo{DatasetFingerprint: h.Dataset, Users: h.Users, Items: h.Items, Config: h.Config, EpochsDone: h.Epochs, Note: h.Note}, nil
 }
 
 // Check refuses a checkpoint that a trainer for d and cfg could not resume

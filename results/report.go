@@ -248,7 +248,13 @@ OneBP's relative change of the mean.
 		fmt.Fprintf(w, "Preset %s: %s (beta is OneBP's); evaluated %s%s. Hyper-parameters: %s.  \n",
 			orDash(c.Preset), Hyperparameters(c.Config), every(c.EvalEvery), protocolNote(c.Protocol), c.Source)
 		fmt.Fprintf(w, "Seeds: %s.  \n", seedList(group))
-		commits, word := distinct(group, func(r *Run) string { return "`" + ShortCommit(r.Env.Commit) + "`" }), "commit"
+		commits, word := distinctEach(group, func(r *Run) []string {
+			var c []string
+			for _, id := range r.Commits() {
+				c = append(c, "`"+ShortCommit(id)+"`")
+			}
+			return c
+		}), "commit"
 		if len(commits) > 1 {
 			word = "commits"
 		}
@@ -328,10 +334,17 @@ func Workers(n int) string {
 // they first appear: the runs of a resumed or sharded suite may come from
 // several commits (of the same training code) and machines.
 func distinct(runs []*Run, f func(*Run) string) []string {
+	return distinctEach(runs, func(r *Run) []string { return []string{f(r)} })
+}
+
+// distinctEach is distinct for a function with several values per run.
+func distinctEach(runs []*Run, f func(*Run) []string) []string {
 	var seen []string
 	for _, r := range runs {
-		if v := f(r); !slices.Contains(seen, v) {
-			seen = append(seen, v)
+		for _, v := range f(r) {
+			if !slices.Contains(seen, v) {
+				seen = append(seen, v)
+			}
 		}
 	}
 	return seen

@@ -435,3 +435,23 @@ func TestSeedCount(t *testing.T) {
 		}
 	}
 }
+
+// TestCommits: a run's commits are those of every process that trained
+// it, in order and once each, without the ones its checkpoints did not
+// keep.
+func TestCommits(t *testing.T) {
+	for _, c := range []struct {
+		earlier []string
+		last    string
+		want    []string
+	}{
+		{nil, "c", []string{"c"}},
+		{[]string{"a", "", "b", "a"}, "c", []string{"a", "b", "c"}},
+		{[]string{"c"}, "c", []string{"c"}},
+	} {
+		r := &Run{EarlierCommits: c.earlier, Env: Env{Commit: c.last}}
+		if got := r.Commits(); !slices.Equal(got, c.want) {
+			t.Errorf("earlier %q, last %q: %q, want %q", c.earlier, c.last, got, c.want)
+		}
+	}
+}

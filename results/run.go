@@ -48,6 +48,10 @@ type Run struct {
 	// from a checkpoint; its epochs and metrics are those of a run that
 	// never stopped, only the timings tell.
 	ResumedAfter []int `json:"resumed_after_epochs,omitempty"`
+	// EarlierCommits[i] is the commit of the process that trained the
+	// epochs up to ResumedAfter[i] ("" when its checkpoint did not keep
+	// it); Env.Commit trained the rest. All were of Env.TrainingCode.
+	EarlierCommits []string `json:"earlier_commits,omitempty"`
 	// Interrupted is set on a run stopped before its last epoch: what it
 	// holds is complete up to there, and the run can be resumed.
 	Interrupted bool `json:"interrupted,omitempty"`
@@ -298,6 +302,19 @@ func (r *Run) ComputeSeconds() float64 {
 		total += e.TrainSeconds + e.EvalSeconds
 	}
 	return total
+}
+
+// Commits is the commits of the processes that trained the run, in order
+// and once each: those before its resumes that are known, then
+// Env.Commit.
+func (r *Run) Commits() []string {
+	var c []string
+	for _, id := range append(slices.Clone(r.EarlierCommits), r.Env.Commit) {
+		if id != "" && !slices.Contains(c, id) {
+			c = append(c, id)
+		}
+	}
+	return c
 }
 
 // EpochsTrained is the number of epochs the run trained.
