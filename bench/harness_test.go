@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -116,6 +118,42 @@ func TestEpochNote(t *testing.T) {
 	empty.add(r.Epochs[0])
 	if want, _ := json.Marshal(r.Epochs[:1]); string(empty) != string(want) {
 		t.Errorf("from an empty array: %s", empty)
+	}
+}
+
+// TestRunNoteRoundTrip: a note reads back as written, and one written
+// before the commits were kept (resumed twice, no training code) reads
+// with those commits unknown, one per resume, and may be resumed by any
+// training code.
+func TestRunNoteRoundTrip(t *testing.T) {
+	r := smallRun(t, model.OneBP, 1)
+	done := len(r.Epochs)
+	written := runNote{ResumedAfter: []int{1}, trainedBy: trainedBy{TrainingCode: "c0de", Commit: "b", EarlierCommits: []string{"a"}}}
+	for _, e := range r.Epochs {
+		if err := written.history.add(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var read runNote
+	epochs, err := read.read(written.bytes(), done)
+	if err != nil || !reflect.DeepEqual(read, written) || !reflect.DeepEqual(epochs, r.Epochs) {
+		t.Errorf("read %s (%v), want %s", read.bytes(), err, written.bytes())
+	}
+
+	history, _ := json.Marshal(r.Epochs)
+	older := `{"per_user":null,"resumed_after":[1,2],"epochs":` + string(history) + `}`
+	if _, err := read.read([]byte(older), done); err != nil {
+		t.Fatal(err)
+	}
+	if err := read.resumedBy(results.Env{TrainingCode: "c0de", Commit: "c"}, 3); err != nil {
+		t.Fatal(err)
+	}
+	want := trainedBy{TrainingCode: "c0de", Commit: "c", EarlierCommits: []string{"", "", ""}}
+	if !reflect.DeepEqual(read.trainedBy, want) || !slices.Equal(read.ResumedAfter, []int{1, 2, 3}) {
+		t.Errorf("older note resumed: %+v, resumed after %v; want %+v, [1 2 3]", read.trainedBy, read.ResumedAfter, want)
+	}
+	if err := read.resumedBy(results.Env{TrainingCode: "other", Commit: "d"}, 4); err == nil {
+		t.Error("resumed under other training code")
 	}
 }
 

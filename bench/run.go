@@ -346,6 +346,10 @@ func (n *runNote) read(raw []byte, done int) ([]results.Epoch, error) {
 	}
 	*n = v.runNote
 	n.history = epochNote(slices.Clone(v.Epochs))
+	if missing := len(n.ResumedAfter) - len(n.EarlierCommits); missing > 0 {
+		// Resumed before the commits were kept: those are unknown.
+		n.EarlierCommits = append(make([]string, missing), n.EarlierCommits...)
+	}
 	return epochs, nil
 }
 
