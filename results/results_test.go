@@ -437,21 +437,24 @@ func TestSeedCount(t *testing.T) {
 }
 
 // TestCommits: a run's commits are those of every process that trained
-// it, in order and once each, without the ones its checkpoints did not
-// keep.
+// it, in order and once each, "unknown" for those its checkpoints or its
+// record (written before they were kept) did not keep.
 func TestCommits(t *testing.T) {
 	for _, c := range []struct {
-		earlier []string
-		last    string
-		want    []string
+		resumedAfter []int
+		earlier      []string
+		last         string
+		want         []string
 	}{
-		{nil, "c", []string{"c"}},
-		{[]string{"a", "", "b", "a"}, "c", []string{"a", "b", "c"}},
-		{[]string{"c"}, "c", []string{"c"}},
+		{nil, nil, "c", []string{"c"}},
+		{[]int{1, 2, 3, 4}, []string{"a", "", "b", "a"}, "c", []string{"a", "unknown", "b", "c"}},
+		{[]int{5}, []string{"c"}, "c", []string{"c"}},
+		{[]int{5}, nil, "c", []string{"unknown", "c"}},
+		{[]int{5, 6}, []string{"b"}, "c", []string{"unknown", "b", "c"}},
 	} {
-		r := &Run{EarlierCommits: c.earlier, Env: Env{Commit: c.last}}
+		r := &Run{ResumedAfter: c.resumedAfter, EarlierCommits: c.earlier, Env: Env{Commit: c.last}}
 		if got := r.Commits(); !slices.Equal(got, c.want) {
-			t.Errorf("earlier %q, last %q: %q, want %q", c.earlier, c.last, got, c.want)
+			t.Errorf("resumed after %v, earlier %q, last %q: %q, want %q", c.resumedAfter, c.earlier, c.last, got, c.want)
 		}
 	}
 }

@@ -50,7 +50,8 @@ type Run struct {
 	ResumedAfter []int `json:"resumed_after_epochs,omitempty"`
 	// EarlierCommits[i] is the commit of the process that trained the
 	// epochs up to ResumedAfter[i] ("" when its checkpoint did not keep
-	// it); Env.Commit trained the rest. All were of Env.TrainingCode.
+	// it; a record from before they were kept has none); Env.Commit
+	// trained the rest. All were of Env.TrainingCode.
 	EarlierCommits []string `json:"earlier_commits,omitempty"`
 	// Interrupted is set on a run stopped before its last epoch: what it
 	// holds is complete up to there, and the run can be resumed.
@@ -305,12 +306,17 @@ func (r *Run) ComputeSeconds() float64 {
 }
 
 // Commits is the commits of the processes that trained the run, in order
-// and once each: those before its resumes that are known, then
-// Env.Commit.
+// and once each: those before its resumes ("unknown" where the checkpoint
+// or the record did not keep one), then Env.Commit.
 func (r *Run) Commits() []string {
+	ids := make([]string, max(len(r.ResumedAfter)-len(r.EarlierCommits), 0))
+	ids = append(append(ids, r.EarlierCommits...), r.Env.Commit)
 	var c []string
-	for _, id := range append(slices.Clone(r.EarlierCommits), r.Env.Commit) {
-		if id != "" && !slices.Contains(c, id) {
+	for _, id := range ids {
+		if id == "" {
+			id = "unknown"
+		}
+		if !slices.Contains(c, id) {
 			c = append(c, id)
 		}
 	}
