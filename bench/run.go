@@ -187,8 +187,10 @@ func TrainingData(d *data.Dataset, p results.Protocol, splitSeed uint64) (*data.
 }
 
 // CheckResume says whether the checkpoint at path fits a run of cfg under
-// protocol p on d (the data it trains on, configuration, sizes), reading
-// only its header, and returns the epochs it holds.
+// protocol p on d (the data it trains on, configuration, sizes, training
+// code), reading only its header, and returns the epochs it holds. When
+// there is no file at path, the error satisfies errors.Is(err,
+// fs.ErrNotExist).
 func CheckResume(path string, d *data.Dataset, cfg model.Config, p results.Protocol, splitSeed uint64) (int, error) {
 	info, err := model.ReadCheckpointInfo(path)
 	if err != nil {
@@ -346,10 +348,7 @@ func (n *runNote) read(raw []byte, done int) ([]results.Epoch, error) {
 	}
 	*n = v.runNote
 	n.history = epochNote(slices.Clone(v.Epochs))
-	if missing := len(n.ResumedAfter) - len(n.EarlierCommits); missing > 0 {
-		// Resumed before the commits were kept: those are unknown.
-		n.EarlierCommits = append(make([]string, missing), n.EarlierCommits...)
-	}
+	n.EarlierCommits = results.AlignCommits(n.ResumedAfter, n.EarlierCommits)
 	return epochs, nil
 }
 

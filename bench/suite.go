@@ -326,9 +326,6 @@ func whyNotJob(r *results.Run, j job, preset Preset) string {
 // is damaged, of another setup or training code, or beyond the job's
 // epochs (such a checkpoint is left to be overwritten).
 func resumable(ckpt string, d *data.Dataset, j job, splitSeed uint64) (epochs int, err error) {
-	if _, err := os.Stat(ckpt); err != nil {
-		return 0, err
-	}
 	done, err := CheckResume(ckpt, d, j.config, j.hyper.Protocol, splitSeed)
 	if err == nil && done > j.config.Epochs {
 		err = fmt.Errorf("checkpoint %s holds %d epochs, more than the job's %d", ckpt, done, j.config.Epochs)

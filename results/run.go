@@ -305,12 +305,21 @@ func (r *Run) ComputeSeconds() float64 {
 	return total
 }
 
+// AlignCommits returns the commits before the resumes after resumedAfter
+// epochs with one entry per resume: earlier, after a "" (unknown) for each
+// resume from before the commits were kept, which all come first.
+func AlignCommits(resumedAfter []int, earlier []string) []string {
+	if missing := len(resumedAfter) - len(earlier); missing > 0 {
+		return append(make([]string, missing), earlier...)
+	}
+	return earlier
+}
+
 // Commits is the commits of the processes that trained the run, in order
 // and once each: those before its resumes ("unknown" where the checkpoint
 // or the record did not keep one), then Env.Commit.
 func (r *Run) Commits() []string {
-	ids := make([]string, max(len(r.ResumedAfter)-len(r.EarlierCommits), 0))
-	ids = append(append(ids, r.EarlierCommits...), r.Env.Commit)
+	ids := append(slices.Clone(AlignCommits(r.ResumedAfter, r.EarlierCommits)), r.Env.Commit)
 	var c []string
 	for _, id := range ids {
 		if id == "" {
