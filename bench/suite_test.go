@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -134,19 +135,72 @@ func TestSuiteKeepsAnEarlyStopUnderAHigherCap(t *testing.T) {
 	}
 }
 
+// TestSuiteStartsOverOnOtherTrainingCode: a job whose checkpoint other
+// training code wrote is run from the start, and the suite's log and its
+// status say why; the other job resumes.
+func TestSuiteStartsOverOnOtherTrainingCode(t *testing.T) {
+	out := t.TempDir()
+	smallSuite(t, out, PresetValidated, 3)
+	opts := smallSuiteOptions(t, out, PresetValidated, 6)
+	plan, _, err := planSuite(opts)
+	if err != nil || len(plan) != 2 {
+		t.Fatalf("plan %v, %v; want two jobs", plan, err)
+	}
+	other := plan[0]
+	d, err := other.spec.Load(opts.DataDir, opts.SplitSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ckpt := other.checkpoint(out)
+	saveAsOtherCode(t, ckpt, ckpt, d, other.config, other.hyper.Protocol, opts.SplitSeed)
+	why := fmt.Sprintf("from the start (not resuming: checkpoint %s: was trained by other training code (000000000000, now %s))", ckpt, TrainingCode(other.config))
+
+	var status strings.Builder
+	opts.Status, opts.Log = true, &status
+	if err := Suite(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(status.String(), why) || strings.Count(status.String(), "started ") != 1 {
+		t.Errorf("status does not say that one job starts over, and why (%q):\n%s", why, status.String())
+	}
+	log := smallSuite(t, out, PresetValidated, 6)
+	if !strings.Contains(log, other.String()+": validated preset, dim ") || !strings.Contains(log, why) || strings.Count(log, "resuming from") != 1 {
+		t.Errorf("the suite does not start one job over and resume the other, or does not say why (%q):\n%s", why, log)
+	}
+	runs, err := results.LoadRuns(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runs {
+		wantResumed := 1
+		if r.Strategy() == other.strategy {
+			wantResumed = 0
+		}
+		if len(r.ResumedAfter) != wantResumed {
+			t.Errorf("%v: resumed after %v, want %d resume", r.Strategy(), r.ResumedAfter, wantResumed)
+		}
+	}
+}
+
 // smallSuite runs a suite of a small synthetic set into out and returns
 // its log.
 func smallSuite(t *testing.T, out string, preset Preset, epochs int) string {
+	t.Helper()
+	var log strings.Builder
+	opts := smallSuiteOptions(t, out, preset, epochs)
+	opts.Log = &log
+	if err := Suite(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	return log.String()
+}
+
+// smallSuiteOptions are smallSuite's options, without a log.
+func smallSuiteOptions(t *testing.T, out string, preset Preset, epochs int) SuiteOptions {
 	t.Helper()
 	spec, err := data.ParseSpec("synthetic:users=120,items=200,interactions=3000,seed=3")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var log strings.Builder
-	err = Suite(context.Background(), SuiteOptions{Datasets: []data.Spec{spec}, Preset: preset, Out: out,
-		Epochs: epochs, Workers: 1, Log: &log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return log.String()
+	return SuiteOptions{Datasets: []data.Spec{spec}, Preset: preset, Out: out, Epochs: epochs, Workers: 1, Log: io.Discard}
 }

@@ -137,30 +137,8 @@ func TestResumeKeepsWhoTrained(t *testing.T) {
 	}
 
 	spec := validatedSpec(t, model.TwoBP, 6, "", "")
-	trainData, err := TrainingData(spec.Data, spec.Protocol, spec.SplitSeed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := model.NewTrainer(trainData, spec.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tr.Close()
-	note, err := tr.LoadCheckpoint(ckpt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(note, &fields); err != nil || string(fields["training_code"]) != `"`+TrainingCode(spec.Config)+`"` {
-		t.Fatalf("the checkpoint's note does not name its training code: %s (%v)", fields["training_code"], err)
-	}
-	fields["training_code"] = json.RawMessage(`"000000000000"`)
 	other := filepath.Join(dir, "other")
-	if b, err := json.Marshal(fields); err != nil {
-		t.Fatal(err)
-	} else if err := tr.SaveCheckpoint(other, b); err != nil {
-		t.Fatal(err)
-	}
+	saveAsOtherCode(t, ckpt, other, spec.Data, spec.Config, spec.Protocol, spec.SplitSeed)
 	want := "was trained by other training code (000000000000, now " + TrainingCode(spec.Config) + ")"
 	if _, err := CheckResume(other, spec.Data, spec.Config, spec.Protocol, spec.SplitSeed); err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("CheckResume: %v, want %q", err, want)
@@ -168,6 +146,35 @@ func TestResumeKeepsWhoTrained(t *testing.T) {
 	spec.Resume = other
 	if _, err := Run(context.Background(), spec); err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("Run: %v, want %q", err, want)
+	}
+}
+
+// saveAsOtherCode copies the checkpoint at from, a run of cfg under
+// protocol p on d, to to with its note naming training code 000000000000.
+func saveAsOtherCode(t *testing.T, from, to string, d *data.Dataset, cfg model.Config, p results.Protocol, splitSeed uint64) {
+	t.Helper()
+	trainData, err := TrainingData(d, p, splitSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := model.NewTrainer(trainData, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	note, err := tr.LoadCheckpoint(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(note, &fields); err != nil || string(fields["training_code"]) != `"`+TrainingCode(cfg)+`"` {
+		t.Fatalf("the checkpoint's note does not name its training code: %s (%v)", fields["training_code"], err)
+	}
+	fields["training_code"] = json.RawMessage(`"000000000000"`)
+	if b, err := json.Marshal(fields); err != nil {
+		t.Fatal(err)
+	} else if err := tr.SaveCheckpoint(to, b); err != nil {
+		t.Fatal(err)
 	}
 }
 
