@@ -221,7 +221,9 @@ func WriteReport(w io.Writer, runs []*Run) error {
 
 Written by `+"`onebp bench`"+` from the run records in `+"`runs/`"+`; never edited by hand.
 `+"`quality.txt`"+` and `+"`timing.txt`"+` hold the same runs in the Go benchmark format
-(compare commits with `+"`onebp diff HEAD~1 HEAD`"+` or benchstat).
+(compare a set committed in results/NAME at two commits with
+`+"`onebp diff -set NAME HEAD~1 HEAD`"+`, two directories with `+"`onebp diff OLD NEW`"+`,
+or either with benchstat).
 
 Three protocols, never mixed: **validated** is the test figures of the epoch
 selected on a validation split held out of the training items (the number to
