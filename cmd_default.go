@@ -42,9 +42,12 @@ func runDefault(ctx context.Context, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprint(stdout, `
 This is synthetic data, for a first look. The real benchmark runs on public datasets:
-  onebp datasets                    what is present (set -data-dir or ONEBP_DATA)
-  onebp fetch ml-100k ml-1m gowalla download and verify them
-  onebp bench -preset quick         OneBP and TwoBP on every dataset present, into results/
+  onebp datasets                            what is present (set -data-dir or ONEBP_DATA)
+  onebp fetch onebp-ml100k ml-100k ml-1m gowalla yelp2018
+                                            download and verify the paper's datasets
+  onebp bench -preset quick                 a smoke test of OneBP and TwoBP on every dataset present
+  onebp bench -preset validated -seeds 5    the results to quote: validation-selected, five seeds,
+                                            paired tests (hours to days; see README.md)
 `)
 	return nil
 }

@@ -278,7 +278,7 @@ func TestDefaultRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"OneBP vs TwoBP", "recall_at_20 (final)", "state memory", "onebp bench -preset quick"} {
+	for _, want := range []string{"OneBP vs TwoBP", "recall_at_20 (final)", "state memory", "onebp bench -preset quick", "onebp bench -preset validated -seeds 5"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}
