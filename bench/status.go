@@ -51,7 +51,7 @@ func status(opts SuiteOptions, plan []job, now time.Time) error {
 		done, err := resumable(ckpt, d, j, opts.SplitSeed)
 		if err != nil {
 			toRun++
-			fmt.Fprintf(tw, "%s\t%v\tfrom the start (not resuming: %v)\n", state, j, err)
+			fmt.Fprintf(tw, "%s\t%v\t%s\n", state, j, startingOver(err))
 			continue
 		}
 		started++

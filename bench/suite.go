@@ -111,7 +111,7 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 		case err == nil:
 			resume, how, resumedAfter = ckpt, ", resuming from "+ckpt, done
 		case !errors.Is(err, fs.ErrNotExist):
-			how = fmt.Sprintf(", from the start (not resuming: %v)", err)
+			how = ", " + startingOver(err)
 		}
 		fmt.Fprintf(opts.Log, "== (%d/%d) %v: %s preset, dim %d, %d epochs%s\n", i+1, len(todo), j, opts.Preset, cfg.Dim, cfg.Epochs, how)
 		if err := os.MkdirAll(filepath.Dir(ckpt), 0o755); err != nil {
@@ -331,4 +331,11 @@ func resumable(ckpt string, d *data.Dataset, j job, splitSeed uint64) (epochs in
 		err = fmt.Errorf("checkpoint %s holds %d epochs, more than the job's %d", ckpt, done, j.config.Epochs)
 	}
 	return done, err
+}
+
+// startingOver says that a job whose checkpoint cannot be resumed, for
+// reason err from resumable, runs from the start, in the same words in the
+// suite's log and in its status.
+func startingOver(err error) string {
+	return fmt.Sprintf("from the start (not resuming: %v)", err)
 }
