@@ -73,6 +73,7 @@ func init() {
 // run is the whole program: main only supplies the process's arguments,
 // streams and interrupt signal.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	bench.SetCommit(binarySource().String())
 	if len(args) == 0 {
 		return runDefault(ctx, stdout, stderr)
 	}
@@ -153,8 +154,24 @@ func runVersion(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
 		version = info.Main.Version
 	}
-	env := bench.CurrentEnv(model.Config{Optimizer: model.EagerAdam})
-	fmt.Fprintf(stdout, "onebp %s, commit %s, training code %s (with lazy dense Adam %s)\n%s %s/%s, %s kernels\n%s\n", version, env.Commit,
-		env.TrainingCode, bench.TrainingCode(model.Config{Optimizer: model.DenseAdam}), env.Go, env.GOOS, env.GOARCH, env.Kernels, env.Machine())
+	src := binarySource()
+	tree := "unknown"
+	if src.Commit != "" {
+		tree = map[bool]string{false: "clean", true: "dirty"}[src.Dirty]
+	}
+	eager, err := bench.CurrentEnv(model.Config{Optimizer: model.EagerAdam})
+	if err != nil {
+		return err
+	}
+	var codes []string
+	for _, cfg := range []model.Config{{Optimizer: model.DenseAdam}, {Optimizer: model.SparseAdam}} {
+		code, err := bench.TrainingCode(cfg)
+		if err != nil {
+			return err
+		}
+		codes = append(codes, string(code))
+	}
+	fmt.Fprintf(stdout, "onebp %s, commit %s (tree %s; %s)\ntraining code %s (eager dense Adam), %s (lazy dense Adam), %s (sparse Adam)\n%s %s/%s, %s kernels\n%s\n",
+		version, src, tree, src.How, eager.TrainingCode, codes[0], codes[1], eager.Go, eager.GOOS, eager.GOARCH, eager.Kernels, eager.Machine())
 	return nil
 }

@@ -1,11 +1,7 @@
 package bench
 
 import (
-	"context"
-	"crypto/sha256"
-	"encoding/binary"
 	"flag"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -13,36 +9,9 @@ import (
 	"onebp/data"
 	"onebp/internal/datatest"
 	"onebp/model"
-	"onebp/model/eval"
-	"onebp/results"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
-
-// trainingTrace trains both strategies for the given epochs and writes what
-// must never change unnoticed: the dataset fingerprint, every epoch's loss,
-// recall and NDCG at 20 in full precision, and a hash of the final tables.
-func trainingTrace(t *testing.T, d *data.Dataset, cfg model.Config) string {
-	t.Helper()
-	var b strings.Builder
-	fmt.Fprintf(&b, "dataset %s sha256 %s\n", d.Name, d.Fingerprint)
-	for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
-		cfg.Strategy = s
-		r, err := Run(context.Background(), RunSpec{Data: d, Config: cfg, Protocol: results.Protocol{EvalEvery: 1}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range r.Epochs {
-			fmt.Fprintf(&b, "%v epoch %d loss %s %s %s %s %s\n", s, e.Epoch, results.Exact(e.Loss),
-				eval.RecallAt20, results.Exact(e.Metrics[eval.RecallAt20]), eval.NDCGAt20, results.Exact(e.Metrics[eval.NDCGAt20]))
-		}
-		hash := sha256.New()
-		binary.Write(hash, binary.LittleEndian, r.UserTable.Data)
-		binary.Write(hash, binary.LittleEndian, r.ItemTable.Data)
-		fmt.Fprintf(&b, "%v tables sha256 %x\n", s, hash.Sum(nil))
-	}
-	return b.String()
-}
 
 // checkGolden compares got with the golden file, or rewrites it under
 // -update.
@@ -63,25 +32,26 @@ func checkGolden(t *testing.T, golden, got string) {
 	}
 }
 
-// TestSyntheticGolden pins two epochs of both strategies on a generated
-// dataset, so that every `go test ./...`, in both kernel builds and on any
-// machine, checks that training and evaluation give the bits they always
-// gave, with no data files at all (in the spirit of math/rand/v2's regress
-// test). Regenerate with go test ./bench -run SyntheticGolden -update, and
-// say why in the commit.
+// TestSyntheticGolden pins the Trace of every execution path, two epochs
+// of both strategies on generated datasets, so that every `go test ./...`,
+// in both kernel builds and on any machine, checks that training and
+// evaluation give the bits they always gave, with no data files at all
+// (in the spirit of math/rand/v2's regress test). A run's training code is
+// the hash of the same trace, so a change that fails this test also
+// changes the training code. Regenerate with go test ./bench -run
+// SyntheticGolden -update, and say why in the commit.
 func TestSyntheticGolden(t *testing.T) {
-	d, err := data.SyntheticSpec{Users: 200, Items: 300, Interactions: 8000, Seed: 11}.Generate()
-	if err != nil {
-		t.Fatal(err)
+	for x, golden := range map[execution]string{
+		eagerExecution:  "testdata/synthetic.golden",
+		lazyExecution:   "testdata/lazy.golden",
+		sparseExecution: "testdata/sparse.golden",
+	} {
+		got, err := Trace(x, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkGolden(t, golden, got)
 	}
-	h, _ := PresetFor(data.Spec{Kind: data.KindSynthetic}, PresetQuick)
-	cfg := h.Config
-	cfg.Epochs, cfg.Batch, cfg.LR = 2, 256, 1e-2
-	checkGolden(t, "testdata/synthetic.golden", trainingTrace(t, d, cfg))
-	// Without weight decay dense Adam runs lazily: another code path, and
-	// another golden.
-	cfg.L2 = 0
-	checkGolden(t, "testdata/lazy.golden", trainingTrace(t, d, cfg))
 }
 
 // TestParityStartGolden pins the first epochs of the parity runs on
@@ -92,9 +62,12 @@ func TestParityStartGolden(t *testing.T) {
 	h, _ := PresetFor(data.Spec{Kind: data.KindRegistered, Name: "onebp-ml100k"}, PresetPaper)
 	cfg := h.Config
 	cfg.Epochs = 3
-	got := trainingTrace(t, d, cfg)
-	// The file predates the dataset line; it pins the same fingerprint as
-	// data/testdata/fingerprints.golden.
-	_, got, _ = strings.Cut(got, "\n")
-	checkGolden(t, "testdata/parity_start.golden", got)
+	var b strings.Builder
+	for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
+		cfg.Strategy = s
+		if err := traceRun(&b, d, cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkGolden(t, "testdata/parity_start.golden", b.String())
 }

@@ -157,12 +157,58 @@ func TestRunNoteRoundTrip(t *testing.T) {
 	}
 }
 
-// TestTrainingCode: runs of one code path share a code, and lazy dense
-// Adam, pinned by its own golden, has another.
+// mustCode is TrainingCode(cfg), failing t on error.
+func mustCode(t testing.TB, cfg model.Config) results.CodeID {
+	t.Helper()
+	code, err := TrainingCode(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
+
+// TestTrainingCode: runs of one execution path share a code, whatever
+// their hyper-parameters and worker counts; each path has its own; a code
+// is the hash of its path's trace, which follows what the code computes:
+// a trace shape trained differently (here, another learning rate, as a
+// changed constant would) gives another code.
 func TestTrainingCode(t *testing.T) {
-	eager, lazy := model.Config{L2: 1e-5}, model.Config{}
-	if TrainingCode(eager) != TrainingCode(model.Config{Optimizer: model.EagerAdam}) ||
-		TrainingCode(eager) == TrainingCode(lazy) || len(TrainingCode(lazy)) != 12 {
-		t.Errorf("training codes: eager %s, lazy %s", TrainingCode(eager), TrainingCode(lazy))
+	eager, lazy, sparse := model.Config{L2: 1e-5}, model.Config{}, model.Config{Optimizer: model.SparseAdam}
+	if mustCode(t, eager) != mustCode(t, model.Config{Optimizer: model.EagerAdam, Dim: 7, Workers: 3}) ||
+		mustCode(t, eager) == mustCode(t, lazy) || mustCode(t, sparse) == mustCode(t, eager) || mustCode(t, sparse) == mustCode(t, lazy) ||
+		len(mustCode(t, lazy)) != 12 {
+		t.Errorf("training codes: eager %s, lazy %s, sparse %s", mustCode(t, eager), mustCode(t, lazy), mustCode(t, sparse))
+	}
+	trace, err := Trace(lazyExecution, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if codeOfTrace(trace) != mustCode(t, lazy) {
+		t.Errorf("lazy code %s, not the hash of its trace (%s)", mustCode(t, lazy), codeOfTrace(trace))
+	}
+	// What a change to the training code does to the trace.
+	saved := traceShapes[0].set
+	defer func() { traceShapes[0].set = saved }()
+	traceShapes[0].set = func(c *model.Config) { c.LR *= 1 + 1e-6 }
+	changed, err := Trace(lazyExecution, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if codeOfTrace(changed) == codeOfTrace(trace) {
+		t.Error("a trace trained differently has the same code")
+	}
+}
+
+// TestLegacyCodes: the golden-file hashes the committed records carry
+// stand for the codes measured now, and for nothing else.
+func TestLegacyCodes(t *testing.T) {
+	eager, lazy := mustCode(t, model.Config{L2: 1e-5}), mustCode(t, model.Config{})
+	for old, want := range map[results.CodeID]results.CodeID{"326f2cb871f9": eager, "ef16146ff6bc": lazy} {
+		if !sameTrainingCode(old, want) {
+			t.Errorf("records of %s are not valid under %s", old, want)
+		}
+	}
+	if sameTrainingCode("326f2cb871f9", lazy) || sameTrainingCode("000000000000", eager) {
+		t.Error("a legacy code stands for another path")
 	}
 }

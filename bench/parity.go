@@ -63,7 +63,6 @@ type ParityOptions struct {
 // reference's, the differences, the spread over seeds, the curves) and
 // results/parity.txt (the quality records, Go benchmark format).
 func Parity(ctx context.Context, opts ParityOptions) error {
-	StampCommit()
 	spec := data.Spec{Kind: data.KindRegistered, Name: "onebp-ml100k"}
 	d, err := spec.Load(opts.DataDir, data.DefaultSplitSeed)
 	if err != nil {

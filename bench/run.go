@@ -56,7 +56,10 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 		return nil, err
 	}
 	defer tr.Close()
-	env := CurrentEnv(cfg)
+	env, err := CurrentEnv(cfg)
+	if err != nil {
+		return nil, err
+	}
 	note := runNote{trainedBy: trainedBy{TrainingCode: env.TrainingCode, Commit: env.Commit}}
 	var earlier []results.Epoch
 	if spec.Resume != "" {
@@ -209,7 +212,11 @@ func CheckResume(path string, d *data.Dataset, cfg model.Config, p results.Proto
 			return 0, fmt.Errorf("checkpoint %s: run history: %v", path, err)
 		}
 	}
-	if err := by.canResume(TrainingCode(cfg)); err != nil {
+	code, err := TrainingCode(cfg)
+	if err != nil {
+		return 0, err
+	}
+	if err := by.canResume(code); err != nil {
 		return 0, fmt.Errorf("checkpoint %s: %w", path, err)
 	}
 	return info.EpochsDone, nil
@@ -287,9 +294,9 @@ type runNote struct {
 // before each resume (EarlierCommits[i] trained up to ResumedAfter[i]). A
 // checkpoint written before these were kept has them empty.
 type trainedBy struct {
-	TrainingCode   string   `json:"training_code"`
-	Commit         string   `json:"commit"`
-	EarlierCommits []string `json:"earlier_commits"`
+	TrainingCode   results.CodeID `json:"training_code"`
+	Commit         string         `json:"commit"`
+	EarlierCommits []string       `json:"earlier_commits"`
 }
 
 // bytes is the note as JSON: the fields above, then "epochs": [...].
@@ -315,8 +322,8 @@ func (n *runNote) resumedBy(env results.Env, done int) error {
 
 // canResume refuses to go on under training code now with epochs another
 // code trained.
-func (b trainedBy) canResume(now string) error {
-	if b.TrainingCode != "" && b.TrainingCode != now {
+func (b trainedBy) canResume(now results.CodeID) error {
+	if b.TrainingCode != "" && !sameTrainingCode(b.TrainingCode, now) {
 		return fmt.Errorf("was trained by other training code (%s, now %s)", b.TrainingCode, now)
 	}
 	return nil

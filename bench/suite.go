@@ -68,7 +68,6 @@ func (s Shard) has(index int) bool { return s.N <= 1 || index%s.N == s.K-1 }
 // checkpoint in Out/checkpoints; Shard picks a deterministic part of the
 // jobs, so that processes writing to one directory share a suite.
 func Suite(ctx context.Context, opts SuiteOptions) error {
-	StampCommit()
 	if opts.Rewrite {
 		opts.Datasets = nil
 		if existing, err := results.LoadRuns(opts.Out); err != nil {
@@ -263,7 +262,12 @@ func pending(opts SuiteOptions, plan []job) ([]job, error) {
 			continue
 		}
 		r := byKey[j.key]
-		if r == nil || whyNotJob(r, j, opts.Preset) != "" {
+		if r == nil {
+			todo = append(todo, j)
+			continue
+		}
+		if why := whyNotJob(r, j, opts.Preset); why != "" {
+			fmt.Fprintf(opts.Log, "recorded: %v, but %s: run again\n", j, why)
 			todo = append(todo, j)
 			continue
 		}
@@ -303,12 +307,16 @@ func recordsByKey(out string) (map[string]*results.Run, error) {
 // before j's cap: until a run reaches its cap, its training, evaluations,
 // selection and stop do not depend on the cap.
 func whyNotJob(r *results.Run, j job, preset Preset) string {
-	diff, code := model.Differences(r.Config.Config, j.config), TrainingCode(j.config)
+	diff := model.Differences(r.Config.Config, j.config)
+	code, err := TrainingCode(j.config)
+	if err != nil {
+		return err.Error()
+	}
 	stoppedBeforeCap := len(diff) == 1 && diff[0].Name == "epochs" && r.StoppedEarly && r.EpochsTrained() < j.config.Epochs
 	switch {
 	case r.Interrupted:
 		return "its record is of an interrupted run"
-	case r.Env.TrainingCode != code:
+	case !sameTrainingCode(r.Env.TrainingCode, code):
 		return fmt.Sprintf("its record is of other training code (%s, now %s)", r.Env.TrainingCode, code)
 	case r.DatasetFingerprint != j.dataset:
 		return "its record is of other data"

@@ -153,7 +153,7 @@ func TestSuiteStartsOverOnOtherTrainingCode(t *testing.T) {
 	}
 	ckpt := other.checkpoint(out)
 	saveAsOtherCode(t, ckpt, ckpt, d, other.config, other.hyper.Protocol, opts.SplitSeed)
-	why := fmt.Sprintf("from the start (not resuming: checkpoint %s: was trained by other training code (000000000000, now %s))", ckpt, TrainingCode(other.config))
+	why := fmt.Sprintf("from the start (not resuming: checkpoint %s: was trained by other training code (000000000000, now %s))", ckpt, mustCode(t, other.config))
 
 	var status strings.Builder
 	opts.Status, opts.Log = true, &status
@@ -203,4 +203,37 @@ func smallSuiteOptions(t *testing.T, out string, preset Preset, epochs int) Suit
 		t.Fatal(err)
 	}
 	return SuiteOptions{Datasets: []data.Spec{spec}, Preset: preset, Out: out, Epochs: epochs, Workers: 1, Log: io.Discard}
+}
+
+// TestSuiteRerunsOtherTrainingCode: a record another training code wrote
+// (here, one that differs only in its code, as after a change to Adam's
+// constants) is not reused: the suite says why and runs the job again,
+// while a record of this code is kept.
+func TestSuiteRerunsOtherTrainingCode(t *testing.T) {
+	out := t.TempDir()
+	smallSuite(t, out, PresetQuick, 2)
+	runs, err := results.LoadRuns(out)
+	if err != nil || len(runs) != 2 {
+		t.Fatalf("%d runs, %v", len(runs), err)
+	}
+	stale := runs[0]
+	stale.Env.TrainingCode = "000000000000"
+	if _, err := results.Save(out, []*results.Run{stale}); err != nil {
+		t.Fatal(err)
+	}
+	log := smallSuite(t, out, PresetQuick, 2)
+	want := fmt.Sprintf("recorded: %s %v seed %d, but its record is of other training code (000000000000, now %s): run again",
+		stale.Dataset, stale.Strategy(), stale.Config.Seed, mustCode(t, stale.Config.Config))
+	if !strings.Contains(log, want) || strings.Count(log, "not run again") != 1 {
+		t.Errorf("log:\n%s\nwant %q and one record kept", log, want)
+	}
+	again, err := results.LoadRuns(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range again {
+		if r.Env.TrainingCode != mustCode(t, r.Config.Config) {
+			t.Errorf("%s %v: training code %s after the suite", r.Dataset, r.Strategy(), r.Env.TrainingCode)
+		}
+	}
 }

@@ -139,7 +139,7 @@ func TestResumeKeepsWhoTrained(t *testing.T) {
 	spec := validatedSpec(t, model.TwoBP, 6, "", "")
 	other := filepath.Join(dir, "other")
 	saveAsOtherCode(t, ckpt, other, spec.Data, spec.Config, spec.Protocol, spec.SplitSeed)
-	want := "was trained by other training code (000000000000, now " + TrainingCode(spec.Config) + ")"
+	want := "was trained by other training code (000000000000, now " + string(mustCode(t, spec.Config)) + ")"
 	if _, err := CheckResume(other, spec.Data, spec.Config, spec.Protocol, spec.SplitSeed); err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("CheckResume: %v, want %q", err, want)
 	}
@@ -167,7 +167,7 @@ func saveAsOtherCode(t *testing.T, from, to string, d *data.Dataset, cfg model.C
 		t.Fatal(err)
 	}
 	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(note, &fields); err != nil || string(fields["training_code"]) != `"`+TrainingCode(cfg)+`"` {
+	if err := json.Unmarshal(note, &fields); err != nil || string(fields["training_code"]) != `"`+string(mustCode(t, cfg))+`"` {
 		t.Fatalf("the checkpoint's note does not name its training code: %s (%v)", fields["training_code"], err)
 	}
 	fields["training_code"] = json.RawMessage(`"000000000000"`)

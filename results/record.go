@@ -24,7 +24,7 @@ func configLines(r *Run) [][2]string {
 	c := r.Config
 	lines := [][2]string{
 		{"commit", r.Env.Commit}, {"go", r.Env.Go}, {"goos", r.Env.GOOS}, {"goarch", r.Env.GOARCH},
-		{"cpu", r.Env.CPU}, {"kernels", r.Env.Kernels}, {"workers", strconv.Itoa(r.Env.Workers)}, {"training-code", r.Env.TrainingCode},
+		{"cpu", r.Env.CPU}, {"kernels", r.Env.Kernels}, {"workers", strconv.Itoa(r.Env.Workers)}, {"training-code", string(r.Env.TrainingCode)},
 		{"cores", strconv.Itoa(r.Env.Cores)}, {"memory", fmt.Sprintf("%.1fGiB", float64(r.Env.MemoryBytes)/(1<<30))},
 		{"dataset", r.Dataset}, {"dataset-sha256", r.DatasetFingerprint}, {"split", r.Split},
 		{"preset", c.Preset}, {"hyperparameters-from", c.Source},

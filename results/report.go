@@ -261,7 +261,7 @@ OneBP's relative change of the mean.
 			word = "commits"
 		}
 		each := func(f func(*Run) string) string { return strings.Join(distinct(group, f), ", ") }
-		code := each(func(r *Run) string { return r.Env.TrainingCode })
+		code := each(func(r *Run) string { return string(r.Env.TrainingCode) })
 		if code != "" {
 			code = " (training code " + code + ")"
 		}

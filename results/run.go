@@ -187,6 +187,10 @@ type Memory struct {
 	PeakRSSBytes int64 `json:"peak_rss_bytes"` // 0 where the OS does not say
 }
 
+// A CodeID names the training code that computed a run's numbers: what
+// bench.TrainingCode measures.
+type CodeID string
+
 // Env is where a run ran; records keep it beside every number.
 type Env struct {
 	Commit  string `json:"commit"`
@@ -199,7 +203,7 @@ type Env struct {
 	// TrainingCode identifies the code that computes a run's numbers (see
 	// bench.TrainingCode): runs with equal configurations, data and
 	// training code have equal quality figures.
-	TrainingCode string `json:"training_code,omitempty"`
+	TrainingCode CodeID `json:"training_code,omitempty"`
 	// Cores is the number of logical CPUs the process could use and
 	// MemoryBytes the machine's total memory (0 where the OS does not say).
 	Cores       int   `json:"cores,omitempty"`

@@ -1,0 +1,213 @@
+package bench
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"sync"
+
+	"onebp/data"
+	"onebp/model"
+	"onebp/model/eval"
+	"onebp/results"
+)
+
+// An execution is one path a run's numbers take through the trainer: how
+// Adam is executed. Runs on different paths may give different bits for
+// the same hyper-parameters' semantics, so each has its own training code.
+type execution int
+
+const (
+	eagerExecution  execution = iota // dense Adam, every row at every step (weight decay, or adam-eager)
+	lazyExecution                    // dense Adam without weight decay, caught up lazily
+	sparseExecution                  // sparse Adam
+)
+
+var executionNames = [...]string{"eager dense Adam", "lazy dense Adam", "sparse Adam"}
+
+func (x execution) String() string { return executionNames[x] }
+
+// executionOf is the path a run of cfg takes.
+func executionOf(cfg model.Config) execution {
+	switch {
+	case cfg.Optimizer == model.SparseAdam:
+		return sparseExecution
+	case cfg.LazyAdam():
+		return lazyExecution
+	}
+	return eagerExecution
+}
+
+// A traceShape is one small fixed training problem of the behavioural
+// trace: a generated dataset and the hyper-parameters that differ from
+// traceBase. The first is the regress golden's original problem; the
+// second has a dimension that is no multiple of a vector's width, another
+// batch, negative count and temperature, and OneBP's sequential
+// aggregation, so that kernel tails and the other aggregation take part.
+var traceShapes = []struct {
+	data data.SyntheticSpec
+	set  func(*model.Config)
+}{
+	{data.SyntheticSpec{Users: 200, Items: 300, Interactions: 8000, Seed: 11}, func(c *model.Config) {}},
+	{data.SyntheticSpec{Users: 150, Items: 257, Interactions: 5000, Seed: 12}, func(c *model.Config) {
+		c.Dim, c.Batch, c.Negatives, c.Temperature, c.Beta, c.Aggregation = 13, 100, 3, 0.5, 0.9, model.Sequential
+	}},
+}
+
+// traceBase is the configuration every trace shape starts from:
+// ml-100k's hyper-parameters (the synthetic sets' preset), two epochs at a
+// larger learning rate so that two epochs move the tables visibly.
+func traceBase(x execution) model.Config {
+	cfg := model.Config{Dim: 32, LR: 1e-2, L2: 1e-5, Beta: 0.99, Negatives: 5, Batch: 256, Temperature: 1, Seed: 2022, Epochs: 2}
+	switch x {
+	case lazyExecution:
+		cfg.L2 = 0
+	case sparseExecution:
+		cfg.Optimizer = model.SparseAdam
+	}
+	return cfg
+}
+
+// Trace trains both strategies on every trace shape along path x with the
+// given number of workers, and writes what must never change unnoticed:
+// each dataset's fingerprint, every epoch's loss, recall and NDCG at 20 in
+// full precision, and a hash of the final tables. The regress goldens
+// (testdata/*.golden) pin it, and the training code is its hash.
+func Trace(x execution, workers int) (string, error) {
+	var b strings.Builder
+	for _, shape := range traceShapes {
+		d, err := shape.data.Generate()
+		if err != nil {
+			return "", err
+		}
+		cfg := traceBase(x)
+		shape.set(&cfg)
+		cfg.Workers = workers
+		fmt.Fprintf(&b, "dataset %s sha256 %s\n", d.Name, d.Fingerprint)
+		for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
+			cfg.Strategy = s
+			if err := traceRun(&b, d, cfg); err != nil {
+				return "", err
+			}
+		}
+	}
+	return b.String(), nil
+}
+
+// traceRun trains cfg on d and writes its epochs and final tables.
+func traceRun(b *strings.Builder, d *data.Dataset, cfg model.Config) error {
+	tr, err := model.NewTrainer(d, cfg)
+	if err != nil {
+		return err
+	}
+	defer tr.Close()
+	ev, err := eval.New(d, nil, cfg.WorkerCount())
+	if err != nil {
+		return err
+	}
+	for range cfg.Epochs {
+		st, err := tr.Epoch(context.Background())
+		if err != nil {
+			return err
+		}
+		m, err := ev.Evaluate(tr.Users, tr.Items)
+		if err != nil {
+			return err
+		}
+		recall, _ := m.Get(eval.RecallAt20)
+		ndcg, _ := m.Get(eval.NDCGAt20)
+		fmt.Fprintf(b, "%v epoch %d loss %s %s %s %s %s\n", cfg.Strategy, st.Epoch, results.Exact(st.Loss),
+			eval.RecallAt20, results.Exact(recall), eval.NDCGAt20, results.Exact(ndcg))
+	}
+	hash := sha256.New()
+	binary.Write(hash, binary.LittleEndian, tr.Users.Data)
+	binary.Write(hash, binary.LittleEndian, tr.Items.Data)
+	fmt.Fprintf(b, "%v tables sha256 %x\n", cfg.Strategy, hash.Sum(nil))
+	return nil
+}
+
+// TrainingCode identifies the code that computes the numbers of a run of
+// cfg, by what it computes (DESIGN.md, "Training code"): the first 12 hex
+// digits of the SHA-256 of the Trace of cfg's execution path, run when
+// first asked for in a process. A binary that trains differently on any
+// trace shape has another training code, so a suite never reuses its
+// records or checkpoints for it. The trace runs with one worker and with
+// cfg's count (and two): when they disagree, the build breaks the
+// determinism every result relies on, and the error says so.
+func TrainingCode(cfg model.Config) (results.CodeID, error) {
+	return codeOf(executionOf(cfg), cfg.WorkerCount())
+}
+
+type codeKey struct {
+	x       execution
+	workers int
+}
+
+var codes sync.Map // codeKey -> func() (results.CodeID, error), once each
+
+func codeOf(x execution, workers int) (results.CodeID, error) {
+	f, _ := codes.LoadOrStore(codeKey{x, workers}, sync.OnceValues(func() (results.CodeID, error) {
+		return measureCode(x, workers)
+	}))
+	return f.(func() (results.CodeID, error))()
+}
+
+func measureCode(x execution, workers int) (results.CodeID, error) {
+	one, err := Trace(x, 1)
+	if err != nil {
+		return "", fmt.Errorf("training code of %v: %w", x, err)
+	}
+	for _, w := range []int{2, workers} {
+		if w <= 1 {
+			continue
+		}
+		other, err := Trace(x, w)
+		if err != nil {
+			return "", fmt.Errorf("training code of %v: %w", x, err)
+		}
+		if other != one {
+			return "", fmt.Errorf("this build is not deterministic: %v trains differently with %d workers than with 1 (first difference: %s); no result of it can be trusted",
+				x, w, firstDifference(one, other))
+		}
+	}
+	return codeOfTrace(one), nil
+}
+
+// codeOfTrace is the training code of a trace.
+func codeOfTrace(trace string) results.CodeID {
+	sum := sha256.Sum256([]byte(trace))
+	return results.CodeID(hex.EncodeToString(sum[:])[:12])
+}
+
+// firstDifference quotes the first line where two traces differ.
+func firstDifference(a, b string) string {
+	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := range min(len(la), len(lb)) {
+		if la[i] != lb[i] {
+			return fmt.Sprintf("%q against %q", la[i], lb[i])
+		}
+	}
+	return "one trace is longer"
+}
+
+// sameTrainingCode says whether records or checkpoints of training code
+// recorded are valid for a run under now. Before training codes were
+// measured they were hashes of the golden files; legacyCodes maps those the
+// committed results carry to the code that trained them, measured by
+// building this file at the commits that trained them (DESIGN.md,
+// "Training code").
+func sameTrainingCode(recorded, now results.CodeID) bool {
+	return recorded == now || legacyCodes[recorded] == now
+}
+
+// The trace of this file, built into the commits that trained or resumed
+// every committed record (b13e5dd, 5ae1a7b, 8d5551a, e2a1924, d9912d4),
+// gave these codes at each of them, with one worker and two; b13e5dd
+// predates lazy execution and trained only eager runs.
+var legacyCodes = map[results.CodeID]results.CodeID{
+	"326f2cb871f9": "9ea2adaf2a3c", // eager dense Adam: the MovieLens records
+	"ef16146ff6bc": "81824dda569e", // lazy dense Adam: the Gowalla and Yelp2018 records
+}
