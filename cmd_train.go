@@ -90,6 +90,9 @@ func parseTrain(args []string, stdout, stderr io.Writer) (trainOptions, data.Spe
 	if err != nil {
 		return o, spec, h, flagError(err)
 	}
+	if first.Dim > 0 {
+		h.SetDim(first.Dim) // the validated schedule follows the dimension
+	}
 	preset := h.Config
 	h.Config.Strategy = model.OneBP
 	second := newTrainFlags(io.Discard, &o, &h.Config, &h.Protocol)

@@ -212,3 +212,34 @@ func TestLegacyCodes(t *testing.T) {
 		t.Error("a legacy code stands for another path")
 	}
 }
+
+// TestValidatedScheduleFollowsDim: under the validated preset the
+// LightGCN sets' schedule depends on the dimension, so the paper's dims
+// get the pilot's and dim 64 keeps the one its committed records ran.
+func TestValidatedScheduleFollowsDim(t *testing.T) {
+	for _, c := range []struct {
+		name                     string
+		dim                      int // 0: the preset's
+		cap, evalEvery, patience int
+	}{
+		{"gowalla", 0, 200, 1, 10},
+		{"gowalla", 64, 300, 5, 6},
+		{"gowalla", 512, 300, 5, 6},
+		{"gowalla", 1024, 200, 1, 10},
+		{"yelp2018", 0, 600, 2, 10},
+		{"yelp2018", 64, 2000, 10, 6},
+		{"ml-1m", 512, 200, 1, 20},
+	} {
+		h, err := PresetFor(data.Spec{Kind: data.KindRegistered, Name: c.name}, PresetValidated)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.dim > 0 {
+			h.SetDim(c.dim)
+		}
+		if h.Config.Epochs != c.cap || h.Protocol.EvalEvery != c.evalEvery || h.Protocol.Patience != c.patience || (c.dim > 0 && h.Config.Dim != c.dim) {
+			t.Errorf("%s at dim %d: dim %d, cap %d, every %d, patience %d; want cap %d, every %d, patience %d",
+				c.name, c.dim, h.Config.Dim, h.Config.Epochs, h.Protocol.EvalEvery, h.Protocol.Patience, c.cap, c.evalEvery, c.patience)
+		}
+	}
+}

@@ -66,8 +66,10 @@ func DescribePresets() string {
 	return b.String()
 }
 
-// validatedProtocol is a dataset's schedule under the validated preset.
+// validatedProtocol is a dataset's schedule under the validated preset,
+// for runs at dim or above (up to the next row's dim).
 type validatedProtocol struct {
+	dim                      int
 	cap, evalEvery, patience int
 	why                      string
 }
@@ -82,22 +84,50 @@ type validatedProtocol struct {
 //
 // The LightGCN sets have no published epoch count, so their caps come from
 // measured validation curves (DESIGN.md, "Epoch caps of the LightGCN
-// sets"). On Gowalla at dim 64 OneBP's validation NDCG@20 was still rising
-// at 100 epochs (0.0793 at epoch 70, 0.0838 at 100, gains halving about
-// every 25 epochs), so the cap is 300, with an evaluation every 5 epochs
-// and a patience of 6 (30 epochs). Yelp2018's learning rate is a tenth of
-// Gowalla's and an epoch has 1.5 times the steps, so it moves about 6.6
-// times slower per epoch, as its first TwoBP run confirmed (selected after
-// 700 epochs against Gowalla's 105): its cap is Gowalla's scaled alike,
-// 2000, evaluated every 10, with a patience of 6 (60 epochs). A run that
-// reaches its cap keeps its checkpoint, so a higher cap resumes it.
-var validatedProtocols = map[string]validatedProtocol{
-	"ml-100k":      {2000, 5, 20, "the authors' 2000 epochs as the cap"},
-	"onebp-ml100k": {2000, 5, 20, "the authors' 2000 epochs as the cap"},
-	"ml-1m":        {200, 1, 20, "the authors' 200 epochs as the cap"},
-	"gowalla":      {300, 5, 6, "a cap of 300 epochs from measured validation curves (the authors give none)"},
-	"yelp2018":     {2000, 10, 6, "a cap of 2000 epochs, Gowalla's scaled by the learning rate and steps per epoch (the authors give none)"},
-	"amazon-book":  {2000, 10, 6, "yelp2018's cap of 2000 epochs (the authors give none)"},
+// sets"), and depend on the dimension: wider embeddings move scores
+// faster at the same Adam step. At dim 64 on Gowalla OneBP's validation
+// NDCG@20 was still rising at 100 epochs (0.0793 at epoch 70, 0.0838 at
+// 100, gains halving about every 25 epochs), so the cap is 300, with an
+// evaluation every 5 epochs and a patience of 6 (30 epochs). Yelp2018's
+// learning rate is a tenth of Gowalla's and an epoch has 1.5 times the
+// steps, so it moves about 6.6 times slower per epoch, as its first TwoBP
+// run confirmed (selected after 700 epochs against Gowalla's 105): its cap
+// is Gowalla's scaled alike, 2000, evaluated every 10, with a patience of
+// 6 (60 epochs). At the paper's dimensions (Gowalla 1024, Yelp2018 2048)
+// TwoBP's test Recall@20 on Gowalla plateaus within 7 epochs and OneBP's
+// climbs by 0.02 an epoch, so runs take tens of epochs: the schedules
+// there are the pilot's (DESIGN.md), evaluated often so that the selected
+// epoch is well placed. A run that reaches its cap keeps its checkpoint,
+// so a higher cap resumes it.
+var validatedProtocols = map[string][]validatedProtocol{
+	"ml-100k":      {{0, 2000, 5, 20, "the authors' 2000 epochs as the cap"}},
+	"onebp-ml100k": {{0, 2000, 5, 20, "the authors' 2000 epochs as the cap"}},
+	"ml-1m":        {{0, 200, 1, 20, "the authors' 200 epochs as the cap"}},
+	"gowalla": {
+		{0, 300, 5, 6, "a cap of 300 epochs from measured validation curves at dim 64 (the authors give none)"},
+		{1024, 200, 1, 10, "at dim 1024, a cap of 200 epochs from the first epochs' curves (the authors give none)"},
+	},
+	"yelp2018": {
+		{0, 2000, 10, 6, "a cap of 2000 epochs, Gowalla's scaled by the learning rate and steps per epoch (the authors give none)"},
+		{2048, 600, 2, 10, "at dim 2048, a cap of 600 epochs, Gowalla's at dim 1024 scaled by the learning rate, dimension and steps per epoch (the authors give none)"},
+	},
+	"amazon-book": {{0, 2000, 10, 6, "yelp2018's cap of 2000 epochs (the authors give none)"}},
+}
+
+// validatedAt is the schedule of the dataset named name at dim: its last
+// row whose dim is at most dim (the first row below every row's dim).
+func validatedAt(name string, dim int) (validatedProtocol, bool) {
+	rows, ok := validatedProtocols[name]
+	if !ok {
+		return validatedProtocol{}, false
+	}
+	v := rows[0]
+	for _, r := range rows[1:] {
+		if r.dim <= dim {
+			v = r
+		}
+	}
+	return v, true
 }
 
 // ValidationShare is the share of each user's training items the
@@ -130,6 +160,9 @@ type Hyper struct {
 	Config   model.Config // Strategy is left for the caller
 	Protocol results.Protocol
 	Source   string // where the values come from
+
+	spec   data.Spec
+	preset Preset
 }
 
 // SetEpochs overrides the preset's epoch count, saying so in Source.
@@ -141,11 +174,20 @@ func (h *Hyper) SetEpochs(n int) {
 }
 
 // SetDim overrides the preset's embedding dimension, saying so in Source.
+// Under the validated preset the schedule (cap, evaluations, patience)
+// follows the dimension, so call it before SetEpochs.
 func (h *Hyper) SetDim(n int) {
-	if n != h.Config.Dim {
-		h.Source += fmt.Sprintf("; dim set to %d instead of %d for this run", n, h.Config.Dim)
-		h.Config.Dim = n
+	if n == h.Config.Dim {
+		return
 	}
+	was := h.Config.Dim
+	if h.preset == PresetValidated {
+		if at, err := presetAt(h.spec, h.preset, n); err == nil {
+			*h = at
+		}
+	}
+	h.Source += fmt.Sprintf("; dim set to %d instead of %d for this run", n, was)
+	h.Config.Dim = n
 }
 
 type hyperRow struct {
@@ -174,7 +216,10 @@ var authorsEpochs = map[string]bool{"ml-100k": true, "onebp-ml100k": true, "ml-1
 // PresetFor returns the setup of a dataset under a preset. Datasets
 // without a row of their own (synthetic, your own files) take ml-100k's
 // values.
-func PresetFor(spec data.Spec, preset Preset) (Hyper, error) {
+func PresetFor(spec data.Spec, preset Preset) (Hyper, error) { return presetAt(spec, preset, 0) }
+
+// presetAt is PresetFor for a run at dim (0: the preset's).
+func presetAt(spec data.Spec, preset Preset, dim int) (Hyper, error) {
 	row, ok := hyperTable[spec.Name]
 	if spec.Kind != data.KindRegistered || !ok {
 		row = hyperTable["ml-100k"]
@@ -204,17 +249,20 @@ func PresetFor(spec data.Spec, preset Preset) (Hyper, error) {
 			source += fmt.Sprintf(", dim %d instead of %d", row.quickDim, row.dim)
 		}
 	case PresetValidated:
-		v, ok := validatedProtocols[spec.Name]
+		if dim == 0 {
+			dim = cfg.Dim
+		}
+		v, ok := validatedAt(spec.Name, dim)
 		if spec.Kind != data.KindRegistered || !ok {
-			v = validatedProtocols["ml-100k"]
+			v, _ = validatedAt("ml-100k", dim)
 		}
 		cfg.Epochs = v.cap
 		source += fmt.Sprintf("; validated preset: %s, %g of each user's training items for validation, epoch selected on %s, evaluated every %d, patience %d evaluations",
 			v.why, ValidationShare, results.DefaultSelect, v.evalEvery, v.patience)
-		return Hyper{Config: cfg, Source: source, Protocol: results.Protocol{
+		return Hyper{Config: cfg, Source: source, spec: spec, preset: preset, Protocol: results.Protocol{
 			EvalEvery: v.evalEvery, Validation: ValidationShare, Select: results.DefaultSelect, Patience: v.patience}}, nil
 	default:
 		return Hyper{}, unknownPreset(preset)
 	}
-	return Hyper{Config: cfg, Protocol: results.Protocol{EvalEvery: 1}, Source: source}, nil
+	return Hyper{Config: cfg, Protocol: results.Protocol{EvalEvery: 1}, Source: source, spec: spec, preset: preset}, nil
 }

@@ -218,11 +218,11 @@ func planSuite(opts SuiteOptions) (plan []job, names []string, err error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		if opts.Epochs > 0 {
-			h.SetEpochs(opts.Epochs)
-		}
 		if opts.Dim > 0 {
 			h.SetDim(opts.Dim)
+		}
+		if opts.Epochs > 0 {
+			h.SetEpochs(opts.Epochs)
 		}
 		c := h.Config
 		cost := float64(c.Epochs) * float64(d.Train.NNZ()) * float64(c.Negatives+1) * float64(c.Dim)
