@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 
 	"onebp/bench"
 	"onebp/data"
+	"onebp/model"
 )
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -23,10 +25,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	out := fs.String("out", "", "results directory to (re)write (default results/PRESET, the repository's own; the validated one's summary is README.md's headline)")
 	seeds := fs.Int("seeds", 1, "model seeds per dataset and strategy: the preset's seed and the next N-1")
 	shard := fs.String("shard", "", "run only part K of N of the jobs (K/N, 1 <= K <= N), for several processes sharing -out; then -rewrite")
-	dim := fs.Int("dim", 0, "override the preset's embedding dimension (a reduced-dimension run; say so in -out)")
 	checkpointEvery := fs.Duration("checkpoint-every", time.Minute, "how often a running job saves its checkpoint in OUT/checkpoints, so an interrupted suite resumes it")
-	workers := fs.Int("workers", 0, "worker goroutines (default GOMAXPROCS; never changes a result)")
-	epochs := fs.Int("epochs", 0, "override the preset's number of epochs (for a smoke run)")
+	// The hyper-parameter flags are train's; given, they override the
+	// preset's values for every job (beta and aggregation OneBP's only).
+	var given model.Config
+	configFlags(fs, &given)
 	rewrite := fs.Bool("rewrite", false, "train nothing: regenerate the reports and the README summary from the run records in -out")
 	status := fs.Bool("status", false, "train and write nothing: say where each of the jobs (of -shard's part) stands in -out: recorded, started (its checkpoint's epoch and age) or to run")
 	readme := fs.String("readme", "", "rewrite the results summary between the markers of this README (default: README.md when -out is the default, else none)")
@@ -49,11 +52,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return flagError(err)
 		}
 	}
+	set, err := givenConfig(fs, given)
+	if err != nil {
+		return err
+	}
 	if *seeds < 1 {
 		return badFlag("seeds", fmt.Errorf("%d: want at least 1", *seeds))
-	}
-	if *dim < 0 {
-		return badFlag("dim", fmt.Errorf("%d: want at least 1 (0: the preset's)", *dim))
 	}
 	if !*status {
 		if err := checkOutputDir("out", *out); err != nil {
@@ -73,8 +77,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	return flagError(bench.Suite(ctx, bench.SuiteOptions{
-		Datasets: specs, Preset: preset, Seeds: *seeds, Shard: sh, Dim: *dim, CheckpointEvery: *checkpointEvery, Out: *out,
-		DataDir: dir, SplitSeed: df.splitSeed, Workers: *workers, Epochs: *epochs, Progress: stderr, Log: stdout, Readme: *readme, Rewrite: *rewrite, Status: *status,
+		Datasets: specs, Preset: preset, Seeds: *seeds, Shard: sh, Set: set, CheckpointEvery: *checkpointEvery, Out: *out,
+		DataDir: dir, SplitSeed: df.splitSeed, Workers: given.Workers, Progress: stderr, Log: stdout, Readme: *readme, Rewrite: *rewrite, Status: *status,
 	}))
 }
 
@@ -91,4 +95,36 @@ func splitDatasets(list string) []string {
 		out = append(out, part)
 	}
 	return out
+}
+
+// givenConfig lists the hyper-parameter flags given on the command line,
+// as fields to set over each job's preset (dim first, so that the
+// validated schedule follows it), and refuses those bench decides itself.
+func givenConfig(fs *flag.FlagSet, given model.Config) ([]model.Field, error) {
+	named := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { named[f.Name] = true })
+	if named["strategy"] {
+		return nil, badFlag("strategy", errors.New("bench runs both strategies, paired by seed; use train for one"))
+	}
+	if named["epochs"] && given.Epochs < 1 {
+		return nil, badFlag("epochs", fmt.Errorf("%d: want at least 1 (without -epochs: the preset's)", given.Epochs))
+	}
+	if named["workers"] && given.Workers < 0 {
+		return nil, badFlag("workers", fmt.Errorf("%d: want at least 0 (0: GOMAXPROCS)", given.Workers))
+	}
+	var set []model.Field
+	for _, f := range given.Fields() {
+		if !named[f.Name] {
+			continue
+		}
+		if err := (&model.Config{Strategy: model.OneBP, Dim: 1, LR: 1, Negatives: 1, Batch: 1, Temperature: 1}).Set(f.Name, f.Value); err != nil {
+			return nil, flagError(err)
+		}
+		if f.Name == "dim" {
+			set = append([]model.Field{f}, set...)
+		} else {
+			set = append(set, f)
+		}
+	}
+	return set, nil
 }

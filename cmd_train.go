@@ -150,7 +150,11 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if err := h.Config.CheckFor(d); err != nil {
+	trainData, err := bench.TrainingData(d, h.Protocol, o.data.splitSeed)
+	if err != nil {
+		return err
+	}
+	if err := h.Config.CheckFor(trainData); err != nil {
 		return flagError(err)
 	}
 	verb := "training"

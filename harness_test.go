@@ -128,12 +128,19 @@ func TestMistakesRefusedBeforeWork(t *testing.T) {
 		{train("-out", filepath.Join(dir, "f", "x.txt"), "-checkpoint", filepath.Join("/proc", "c")), "-checkpoint: cannot write in /proc"},
 		{[]string{"diff", "README.md", "go.mod"}, "README.md holds no benchmark results"},
 		{[]string{"bench", "-out", "/proc/results", "-datasets", "synthetic"}, "-out: cannot write in /proc"},
+		// A batch larger than the training set would train nothing.
+		{train("-batch", "100000"), "-batch 100000: want at most"},
+		{train("-batch", "100000", "-preset", "validated"), "-batch 100000: want at most"},
+		{[]string{"bench", "-out", dir, "-datasets", smallData, "-batch", "100000"}, "-batch 100000: want at most"},
+		{[]string{"bench", "-out", dir, "-datasets", smallData, "-beta", "1.5"}, "-beta 1.5: want 0 <= beta < 1"},
+		{[]string{"bench", "-out", dir, "-datasets", smallData, "-epochs", "-3"}, "-epochs: -3: want at least 1"},
+		{[]string{"bench", "-out", dir, "-datasets", smallData, "-strategy", "onebp"}, "-strategy: bench runs both strategies"},
 	} {
 		_, stderr, err := runCmd(t, c.args...)
 		if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: %v (exit %d), want %q and exit 2", c.args, err, exitCode(err), c.want)
 		}
-		if strings.Contains(stderr, "epoch ") {
+		if strings.Contains(stderr, "epoch ") || strings.Contains(stderr, "training ") {
 			t.Errorf("%v: trained before refusing:\n%s", c.args, stderr)
 		}
 	}

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -188,6 +189,28 @@ func (h *Hyper) SetDim(n int) {
 	}
 	h.Source += fmt.Sprintf("; dim set to %d instead of %d for this run", n, was)
 	h.Config.Dim = n
+}
+
+// Set overrides one hyper-parameter, named as in records, saying so in
+// Source: dim through SetDim (so that the validated schedule follows it)
+// and epochs through SetEpochs. Give dim first.
+func (h *Hyper) Set(f model.Field) error {
+	probe := h.Config
+	if err := probe.Set(f.Name, f.Value); err != nil {
+		return err
+	}
+	switch f.Name {
+	case "dim":
+		h.SetDim(probe.Dim)
+	case "epochs":
+		h.SetEpochs(probe.Epochs)
+	default:
+		if was := h.Config; !reflect.DeepEqual(was, probe) {
+			h.Config = probe
+			h.Source += fmt.Sprintf("; %s set to %s for this run", f.Name, f.Value)
+		}
+	}
+	return nil
 }
 
 type hyperRow struct {

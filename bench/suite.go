@@ -26,14 +26,16 @@ type SuiteOptions struct {
 	Out       string // results directory
 	DataDir   string
 	SplitSeed uint64
-	Workers   int       // 0: GOMAXPROCS
-	Epochs    int       // 0: the preset's
-	Dim       int       // 0: the preset's
-	Progress  io.Writer // per-epoch lines
-	Log       io.Writer // what is run and skipped
-	Readme    string    // README whose results summary to rewrite, if it has the markers
-	Rewrite   bool      // run nothing: regenerate the reports from the run records
-	Status    bool      // run and write nothing: say where each of the shard's jobs stands
+	Workers   int // 0: GOMAXPROCS
+	// Set overrides the preset's hyper-parameters for every job, in
+	// order, dim first (see Hyper.Set); strategy-specific ones (beta,
+	// aggregation) apply to OneBP's jobs only.
+	Set      []model.Field
+	Progress io.Writer // per-epoch lines
+	Log      io.Writer // what is run and skipped
+	Readme   string    // README whose results summary to rewrite, if it has the markers
+	Rewrite  bool      // run nothing: regenerate the reports from the run records
+	Status   bool      // run and write nothing: say where each of the shard's jobs stands
 
 	// CheckpointEvery is how often a running job saves its checkpoint (0:
 	// after every epoch).
@@ -75,9 +77,6 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 		} else if len(existing) == 0 {
 			return fmt.Errorf("no run records in %s to rewrite the reports from", filepath.Join(opts.Out, "runs"))
 		}
-	}
-	if opts.Epochs < 0 {
-		return &model.FieldError{Field: "epochs", Value: fmt.Sprint(opts.Epochs), Want: "at least 0 (0: the preset's)"}
 	}
 	if opts.Seeds < 0 {
 		return &model.FieldError{Field: "seeds", Value: fmt.Sprint(opts.Seeds), Want: "at least 1"}
@@ -218,11 +217,15 @@ func planSuite(opts SuiteOptions) (plan []job, names []string, err error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		if opts.Dim > 0 {
-			h.SetDim(opts.Dim)
+		preset := h.Config
+		for _, f := range opts.Set {
+			if err := h.Set(f); err != nil {
+				return nil, nil, err
+			}
 		}
-		if opts.Epochs > 0 {
-			h.SetEpochs(opts.Epochs)
+		trainData, err := TrainingData(d, h.Protocol, opts.SplitSeed)
+		if err != nil {
+			return nil, nil, err
 		}
 		c := h.Config
 		cost := float64(c.Epochs) * float64(d.Train.NNZ()) * float64(c.Negatives+1) * float64(c.Dim)
@@ -237,7 +240,10 @@ func planSuite(opts SuiteOptions) (plan []job, names []string, err error) {
 			for _, s := range strategies {
 				cfg := h.Config
 				cfg.Strategy, cfg.Seed, cfg.Workers = s, h.Config.Seed+uint64(k), opts.Workers
-				if err := cfg.CheckFor(d); err != nil {
+				if !cfg.Applies("beta") {
+					cfg.Beta, cfg.Aggregation = preset.Beta, preset.Aggregation // TwoBP has no moving aggregation
+				}
+				if err := cfg.CheckFor(trainData); err != nil {
 					return nil, nil, err
 				}
 				plan = append(plan, job{spec: spec, strategy: s, hyper: h, config: cfg,

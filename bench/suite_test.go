@@ -36,7 +36,7 @@ func TestSuitePeakMemoryIsPerRun(t *testing.T) {
 	peak := func(datasets ...data.Spec) int64 {
 		out := t.TempDir()
 		err := Suite(context.Background(), SuiteOptions{Datasets: datasets, Preset: PresetQuick, Out: out,
-			Epochs: 1, Workers: 2, Log: io.Discard})
+			Set: epochsSet(1), Workers: 2, Log: io.Discard})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -202,7 +202,15 @@ func smallSuiteOptions(t *testing.T, out string, preset Preset, epochs int) Suit
 	if err != nil {
 		t.Fatal(err)
 	}
-	return SuiteOptions{Datasets: []data.Spec{spec}, Preset: preset, Out: out, Epochs: epochs, Workers: 1, Log: io.Discard}
+	return SuiteOptions{Datasets: []data.Spec{spec}, Preset: preset, Out: out, Set: epochsSet(epochs), Workers: 1, Log: io.Discard}
+}
+
+// epochsSet sets the epochs to n (none for n = 0: the preset's).
+func epochsSet(n int) []model.Field {
+	if n == 0 {
+		return nil
+	}
+	return []model.Field{{Name: "epochs", Value: fmt.Sprint(n)}}
 }
 
 // TestSuiteRerunsOtherTrainingCode: a record another training code wrote
@@ -234,6 +242,28 @@ func TestSuiteRerunsOtherTrainingCode(t *testing.T) {
 	for _, r := range again {
 		if r.Env.TrainingCode != mustCode(t, r.Config.Config) {
 			t.Errorf("%s %v: training code %s after the suite", r.Dataset, r.Strategy(), r.Env.TrainingCode)
+		}
+	}
+}
+
+// TestSuiteSetsHyperparameters: fields set over the preset reach every
+// job, beta OneBP's only (TwoBP keeps the preset's, so its record stays
+// comparable), and the source says so.
+func TestSuiteSetsHyperparameters(t *testing.T) {
+	out := t.TempDir()
+	opts := smallSuiteOptions(t, out, PresetQuick, 1)
+	opts.Set = append(opts.Set, model.Field{Name: "lr", Value: "0.002"}, model.Field{Name: "beta", Value: "0.9"})
+	if err := Suite(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	runs, err := results.LoadRuns(out)
+	if err != nil || len(runs) != 2 {
+		t.Fatalf("%d runs, %v", len(runs), err)
+	}
+	for _, r := range runs {
+		wantBeta := map[model.Strategy]float64{model.OneBP: 0.9, model.TwoBP: 0.99}[r.Strategy()]
+		if r.Config.LR != 0.002 || r.Config.Beta != wantBeta || !strings.Contains(r.Config.Source, "lr set to 0.002 for this run") {
+			t.Errorf("%v: lr %g, beta %g (want 0.002, %g), source %q", r.Strategy(), r.Config.LR, r.Config.Beta, wantBeta, r.Config.Source)
 		}
 	}
 }

@@ -139,12 +139,18 @@ type FieldError struct {
 
 func (e *FieldError) Error() string { return fmt.Sprintf("%s %s: want %s", e.Field, e.Value, e.Want) }
 
-// CheckFor is Check, then the limits d sets: every user must leave at
-// least Negatives items outside its training row to sample from. The error
+// CheckFor is Check, then the limits d sets: a batch is at most the
+// training pairs, and every user must leave at least Negatives items
+// outside its training row to sample from. The error
 // names the user by its id in d's files.
 func (c Config) CheckFor(d *data.Dataset) error {
 	if err := c.Check(); err != nil {
 		return err
+	}
+	if pairs := d.Train.NNZ(); c.Batch > pairs {
+		// The last partial batch is dropped: an epoch would train nothing.
+		return &FieldError{Field: "batch", Value: fmt.Sprint(c.Batch), Want: fmt.Sprintf(
+			"at most %d, the training pairs of %s (an epoch trains whole batches only)", pairs, d.Name)}
 	}
 	densest, most := 0, -1
 	for u := range d.Train.Rows() {
@@ -280,4 +286,62 @@ func Differences(old, cur Config) []Difference {
 		}
 	}
 	return out
+}
+
+// oneBPOnly are the fields only OneBP reads: TwoBP has no moving
+// aggregation.
+var oneBPOnly = []string{"beta", "aggregation"}
+
+// Applies says whether the field named name (its JSON name) changes what a
+// run of c's strategy computes.
+func (c Config) Applies(name string) bool {
+	return c.Strategy == OneBP || !slices.Contains(oneBPOnly, name)
+}
+
+// Set parses value into the field named name (its JSON name), as records
+// and flags spell it, and checks the result.
+func (c *Config) Set(name, value string) error {
+	v := reflect.ValueOf(c).Elem()
+	for i := range v.NumField() {
+		tag, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+		if tag != name || tag == "-" {
+			continue
+		}
+		f := v.Field(i)
+		bad := func(want string) error { return &FieldError{Field: name, Value: strconv.Quote(value), Want: want} }
+		if u, ok := f.Addr().Interface().(encoding.TextUnmarshaler); ok {
+			if err := u.UnmarshalText([]byte(value)); err != nil {
+				return err
+			}
+		} else {
+			switch f.Kind() {
+			case reflect.Float64:
+				x, err := strconv.ParseFloat(value, 64)
+				if err != nil {
+					return bad("a number")
+				}
+				f.SetFloat(x)
+			case reflect.Int:
+				x, err := strconv.Atoi(value)
+				if err != nil {
+					return bad("an integer")
+				}
+				f.SetInt(int64(x))
+			case reflect.Uint64:
+				x, err := strconv.ParseUint(value, 10, 64)
+				if err != nil {
+					return bad("a non-negative integer")
+				}
+				f.SetUint(x)
+			default:
+				panic(fmt.Sprintf("model: Config field %s of kind %v cannot be set", name, f.Kind()))
+			}
+		}
+		return c.Check()
+	}
+	var names []string
+	for _, f := range c.Fields() {
+		names = append(names, f.Name)
+	}
+	return &FieldError{Field: "name", Value: strconv.Quote(name), Want: "one of " + strings.Join(names, ", ")}
 }

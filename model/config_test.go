@@ -100,3 +100,31 @@ func TestConfigFields(t *testing.T) {
 		t.Errorf("Model() must clear epochs and workers only: %v", d)
 	}
 }
+
+// TestConfigSet: a field is set by its record name from its record
+// spelling, and checked; unknown names list the known ones.
+func TestConfigSet(t *testing.T) {
+	c := Config{Strategy: OneBP, Dim: 8, LR: 1e-3, Beta: 0.9, Negatives: 1, Batch: 4, Temperature: 1}
+	for _, kv := range [][2]string{{"dim", "16"}, {"lr", "0.002"}, {"seed", "7"}, {"optimizer", "sparse-adam"}, {"beta", "0.97"}} {
+		if err := c.Set(kv[0], kv[1]); err != nil {
+			t.Fatalf("Set(%s, %s): %v", kv[0], kv[1], err)
+		}
+	}
+	if c.Dim != 16 || c.LR != 0.002 || c.Seed != 7 || c.Optimizer != SparseAdam || c.Beta != 0.97 {
+		t.Errorf("after Set: %+v", c)
+	}
+	for _, c2 := range []struct{ name, value, want string }{
+		{"dim", "0", "dim 0: want at least 1"},
+		{"beta", "1.5", "beta 1.5: want 0 <= beta < 1"},
+		{"lr", "fast", `lr "fast": want a number`},
+		{"depth", "3", `name "depth": want one of strategy, seed, dim, lr, l2, beta, negatives, batch, temperature, epochs, optimizer, aggregation`},
+	} {
+		cc := c
+		if err := cc.Set(c2.name, c2.value); err == nil || err.Error() != c2.want {
+			t.Errorf("Set(%s, %s): %v, want %q", c2.name, c2.value, err, c2.want)
+		}
+	}
+	if (Config{Strategy: TwoBP}).Applies("beta") || !(Config{Strategy: TwoBP}).Applies("lr") || !(Config{Strategy: OneBP}).Applies("beta") {
+		t.Error("Applies: beta is OneBP's only")
+	}
+}
