@@ -204,11 +204,11 @@ func TestTrainingCode(t *testing.T) {
 func TestLegacyCodes(t *testing.T) {
 	eager, lazy := mustCode(t, model.Config{L2: 1e-5}), mustCode(t, model.Config{})
 	for old, want := range map[results.CodeID]results.CodeID{"326f2cb871f9": eager, "ef16146ff6bc": lazy} {
-		if !sameTrainingCode(old, want) {
+		if !results.SameTrainingCode(old, want) {
 			t.Errorf("records of %s are not valid under %s", old, want)
 		}
 	}
-	if sameTrainingCode("326f2cb871f9", lazy) || sameTrainingCode("000000000000", eager) {
+	if results.SameTrainingCode("326f2cb871f9", lazy) || results.SameTrainingCode("000000000000", eager) {
 		t.Error("a legacy code stands for another path")
 	}
 }

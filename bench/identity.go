@@ -192,22 +192,3 @@ func firstDifference(a, b string) string {
 	}
 	return "one trace is longer"
 }
-
-// sameTrainingCode says whether records or checkpoints of training code
-// recorded are valid for a run under now. Before training codes were
-// measured they were hashes of the golden files; legacyCodes maps those the
-// committed results carry to the code that trained them, measured by
-// building this file at the commits that trained them (DESIGN.md,
-// "Training code").
-func sameTrainingCode(recorded, now results.CodeID) bool {
-	return recorded == now || legacyCodes[recorded] == now
-}
-
-// The trace of this file, built into the commits that trained or resumed
-// every committed record (b13e5dd, 5ae1a7b, 8d5551a, e2a1924, d9912d4),
-// gave these codes at each of them, with one worker and two; b13e5dd
-// predates lazy execution and trained only eager runs.
-var legacyCodes = map[results.CodeID]results.CodeID{
-	"326f2cb871f9": "9ea2adaf2a3c", // eager dense Adam: the MovieLens records
-	"ef16146ff6bc": "81824dda569e", // lazy dense Adam: the Gowalla and Yelp2018 records
-}

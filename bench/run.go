@@ -323,7 +323,7 @@ func (n *runNote) resumedBy(env results.Env, done int) error {
 // canResume refuses to go on under training code now with epochs another
 // code trained.
 func (b trainedBy) canResume(now results.CodeID) error {
-	if b.TrainingCode != "" && !sameTrainingCode(b.TrainingCode, now) {
+	if b.TrainingCode != "" && !results.SameTrainingCode(b.TrainingCode, now) {
 		return fmt.Errorf("was trained by other training code (%s, now %s)", b.TrainingCode, now)
 	}
 	return nil

@@ -181,6 +181,7 @@ type job struct {
 	hyper    Hyper
 	config   model.Config // hyper.Config completed: strategy, seed, workers
 	key      string       // results.RunKey
+	name     string       // the dataset's name, as records spell it
 	dataset  string       // the dataset's fingerprint
 	// cost is the job's expected share of the suite's time, in units of
 	// epochs x training interactions x (negatives+1) x dim, for the
@@ -247,7 +248,7 @@ func planSuite(opts SuiteOptions) (plan []job, names []string, err error) {
 					return nil, nil, err
 				}
 				plan = append(plan, job{spec: spec, strategy: s, hyper: h, config: cfg,
-					key: results.RunKey(d.Name, s, cfg.Seed), dataset: d.Fingerprint, cost: cost})
+					key: results.RunKey(d.Name, s, cfg.Seed), name: d.Name, dataset: d.Fingerprint, cost: cost})
 			}
 		}
 	}
@@ -261,6 +262,25 @@ func pending(opts SuiteOptions, plan []job) ([]job, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkCells(opts, plan, byKey); err != nil {
+		return nil, err
+	}
+	// Records this grid replaces with runs of its own setting leave the
+	// reports now, whichever process runs their jobs, so that no report
+	// mixes them with this grid's runs in the meantime.
+	for _, j := range plan {
+		r := byKey[j.key]
+		if r == nil {
+			continue
+		}
+		if why := whyNotJob(r, j, opts.Preset); why != "" {
+			if err := results.Supersede(opts.Out, j.key); err != nil {
+				return nil, err
+			}
+			fmt.Fprintf(opts.Log, "recorded: %v, but %s: run again; its record moves to %s until then\n", j, why, filepath.Join(opts.Out, "superseded"))
+			delete(byKey, j.key)
+		}
+	}
 	var todo []job
 	var recapped []*results.Run
 	for i, j := range plan {
@@ -272,11 +292,7 @@ func pending(opts SuiteOptions, plan []job) ([]job, error) {
 			todo = append(todo, j)
 			continue
 		}
-		if why := whyNotJob(r, j, opts.Preset); why != "" {
-			fmt.Fprintf(opts.Log, "recorded: %v, but %s: run again\n", j, why)
-			todo = append(todo, j)
-			continue
-		}
+
 		fmt.Fprintf(opts.Log, "recorded: %v (training code %s), not run again\n", j, r.Env.TrainingCode)
 		if r.Config.Epochs != j.config.Epochs {
 			fmt.Fprintf(opts.Log, "  it stopped early after %d epochs under a cap of %d, as it would under a cap of %d: its record now says %d\n",
@@ -291,6 +307,36 @@ func pending(opts SuiteOptions, plan []job) ([]job, error) {
 		}
 	}
 	return todo, nil
+}
+
+// checkCells refuses, before anything runs, a grid whose runs would share
+// a report cell with records in Out of another setting (the records it
+// does not replace): a cell aggregates runs of one setting only.
+func checkCells(opts SuiteOptions, plan []job, byKey map[string]*results.Run) error {
+	var after []*results.Run
+	planned := map[string]bool{}
+	for _, j := range plan {
+		planned[j.key] = true
+		code, err := TrainingCode(j.config)
+		if err != nil {
+			return err
+		}
+		after = append(after, &results.Run{
+			Dataset: j.name, DatasetFingerprint: j.dataset,
+			Config: results.Config{Config: j.config, Protocol: j.hyper.Protocol, Preset: string(opts.Preset)},
+			Env:    results.Env{TrainingCode: code},
+		})
+	}
+	for key, r := range byKey {
+		if !planned[key] {
+			after = append(after, r)
+		}
+	}
+	results.SortRuns(after)
+	if err := results.CheckCells(after); err != nil {
+		return fmt.Errorf("%s holds runs of another setting than this grid's, which it would not replace: %w; write to another directory, or run their seeds too", opts.Out, err)
+	}
+	return nil
 }
 
 // recordsByKey is the run records in out by results.RunKey.
@@ -322,7 +368,7 @@ func whyNotJob(r *results.Run, j job, preset Preset) string {
 	switch {
 	case r.Interrupted:
 		return "its record is of an interrupted run"
-	case !sameTrainingCode(r.Env.TrainingCode, code):
+	case !results.SameTrainingCode(r.Env.TrainingCode, code):
 		return fmt.Sprintf("its record is of other training code (%s, now %s)", r.Env.TrainingCode, code)
 	case r.DatasetFingerprint != j.dataset:
 		return "its record is of other data"

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -226,14 +227,22 @@ func TestSuiteRerunsOtherTrainingCode(t *testing.T) {
 	}
 	stale := runs[0]
 	stale.Env.TrainingCode = "000000000000"
-	if _, err := results.Save(out, []*results.Run{stale}); err != nil {
+	var b bytes.Buffer
+	if err := results.WriteJSON(&b, stale); err != nil {
+		t.Fatal(err)
+	}
+	key := results.RunKey(stale.Dataset, stale.Strategy(), stale.Config.Seed)
+	if err := os.WriteFile(filepath.Join(out, "runs", key+".json"), b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	log := smallSuite(t, out, PresetQuick, 2)
-	want := fmt.Sprintf("recorded: %s %v seed %d, but its record is of other training code (000000000000, now %s): run again",
-		stale.Dataset, stale.Strategy(), stale.Config.Seed, mustCode(t, stale.Config.Config))
+	want := fmt.Sprintf("recorded: %s %v seed %d, but its record is of other training code (000000000000, now %s): run again; its record moves to %s until then",
+		stale.Dataset, stale.Strategy(), stale.Config.Seed, mustCode(t, stale.Config.Config), filepath.Join(out, "superseded"))
 	if !strings.Contains(log, want) || strings.Count(log, "not run again") != 1 {
 		t.Errorf("log:\n%s\nwant %q and one record kept", log, want)
+	}
+	if _, err := os.Stat(filepath.Join(out, "superseded", key+".json")); err != nil {
+		t.Errorf("the superseded record is not kept: %v", err)
 	}
 	again, err := results.LoadRuns(out)
 	if err != nil {
@@ -265,5 +274,27 @@ func TestSuiteSetsHyperparameters(t *testing.T) {
 		if r.Config.LR != 0.002 || r.Config.Beta != wantBeta || !strings.Contains(r.Config.Source, "lr set to 0.002 for this run") {
 			t.Errorf("%v: lr %g, beta %g (want 0.002, %g), source %q", r.Strategy(), r.Config.LR, r.Config.Beta, wantBeta, r.Config.Source)
 		}
+	}
+}
+
+// TestSuiteRefusesMixedCells: a grid whose runs would share a report with
+// records of another setting it does not replace (two seeds of 10
+// epochs, then one of 12) is refused before anything runs.
+func TestSuiteRefusesMixedCells(t *testing.T) {
+	out := t.TempDir()
+	opts := smallSuiteOptions(t, out, PresetQuick, 2)
+	opts.Seeds = 2
+	if err := Suite(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	opts = smallSuiteOptions(t, out, PresetQuick, 3)
+	var log strings.Builder
+	opts.Log = &log
+	err := Suite(context.Background(), opts)
+	if err == nil || !strings.Contains(err.Error(), "differ in epochs 3 -> 2") {
+		t.Errorf("%v, want a refusal naming the epochs", err)
+	}
+	if strings.Contains(log.String(), "==") {
+		t.Errorf("ran before refusing:\n%s", log.String())
 	}
 }

@@ -20,7 +20,7 @@ const Alpha = 0.05
 func writeFindings(w io.Writer, runs []*Run, cs []Comparison) error {
 	fmt.Fprintf(w, "Paired per-user differences on the validated test figures, averaged over seeds, with 95%% bootstrap intervals and two-sided sign-flip tests (%d resamples), Holm-corrected over the %d comparisons below; a difference counts at %g after the correction.\n\n",
 		Resamples, len(cs), Alpha)
-	names, groups := byDataset(runs)
+	names, groups, _ := byCell(runs)
 	for _, name := range names {
 		var mine []Comparison
 		for _, c := range cs {

@@ -233,6 +233,9 @@ authors' protocol, which selects on the test set and is optimistic. Over
 several seeds a cell reads mean ± sample sd [min, max]; "OneBP vs TwoBP" is
 OneBP's relative change of the mean.
 `)
+	if note := incompleteNote(runs); note != "" {
+		fmt.Fprint(w, "\n"+note)
+	}
 	comparisons := Comparisons(runs)
 	if len(comparisons) > 0 {
 		fmt.Fprint(w, "\n## Findings\n\n")
@@ -240,7 +243,7 @@ OneBP's relative change of the mean.
 			return err
 		}
 	}
-	names, groups := byDataset(runs)
+	names, groups, unpaired := byCell(runs)
 	for _, name := range names {
 		group := groups[name]
 		ref := group[0]
@@ -250,6 +253,7 @@ OneBP's relative change of the mean.
 		fmt.Fprintf(w, "Preset %s: %s (beta is OneBP's); evaluated %s%s. Hyper-parameters: %s.  \n",
 			orDash(c.Preset), Hyperparameters(c.Config), every(c.EvalEvery), protocolNote(c.Protocol), c.Source)
 		fmt.Fprintf(w, "Seeds: %s.  \n", seedList(group))
+		fmt.Fprint(w, unpairedNote(unpaired[name]))
 		commits, word := distinctEach(group, func(r *Run) []string {
 			var c []string
 			for _, id := range r.Commits() {
@@ -397,7 +401,7 @@ func every(n int) string {
 func SummaryRows(runs []*Run) (header []string, rows [][]string) {
 	header = []string{"dataset", "setup", "protocol", string(eval.NDCGAt20) + " OneBP / TwoBP", string(eval.RecallAt20) + " OneBP / TwoBP",
 		"median epoch time OneBP / TwoBP", "state memory OneBP / TwoBP", "peak RSS OneBP / TwoBP"}
-	names, groups := byDataset(runs)
+	names, groups, _ := byCell(runs)
 	for _, name := range names {
 		group := groups[name]
 		one, two := byStrategy(group)

@@ -395,6 +395,9 @@ func strategyOrder(s model.Strategy) int {
 	return 1
 }
 
+// SortRuns orders runs as reports show them (sortRuns).
+func SortRuns(runs []*Run) { sortRuns(runs) }
+
 // sortRuns orders runs by the registry's dataset order (others after, by
 // name), OneBP before TwoBP.
 func sortRuns(runs []*Run) {

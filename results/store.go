@@ -1,8 +1,10 @@
 package results
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,6 +17,7 @@ import (
 // A results directory holds:
 //
 //	runs/DATASET-STRATEGY-seedN.json  one run each (WriteJSON), the source of the rest
+//	superseded/*.json            records a run of another setting replaced (Supersede)
 //	quality.txt, timing.txt      the runs in the Go benchmark format
 //	README.md                    the report: per dataset, quality and cost tables
 //	curves/DATASET.svg           learning curves
@@ -72,6 +75,9 @@ func Save(dir string, runs []*Run) ([]*Run, error) {
 			return nil, err
 		}
 	}
+	if err := CheckCells(all); err != nil {
+		return nil, fmt.Errorf("%s: the run records are kept, the reports not rewritten: %w", dir, err)
+	}
 	files := map[string]func(io.Writer) error{
 		"quality.txt": func(w io.Writer) error { return WriteQuality(w, all) },
 		"timing.txt":  func(w io.Writer) error { return WriteTiming(w, all) },
@@ -90,6 +96,23 @@ func Save(dir string, runs []*Run) ([]*Run, error) {
 		}
 	}
 	return all, nil
+}
+
+// Supersede moves the record of key out of dir/runs into dir/superseded,
+// where reports do not read it, when a run of another setting is about to
+// replace it: a report never mixes the two, and the old record is kept
+// until then (and after, in dir/superseded). It is not an error when
+// there is none (another process of the grid moved it).
+func Supersede(dir, key string) error {
+	from := filepath.Join(dir, "runs", key+".json")
+	to := filepath.Join(dir, "superseded", key+".json")
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		return err
+	}
+	if err := os.Rename(from, to); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
 }
 
 // LoadRuns reads every run in dir/runs.
