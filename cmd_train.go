@@ -178,15 +178,28 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	r, err := bench.Run(ctx, bench.RunSpec{
 		Data: d, Config: h.Config, Preset: o.preset, Source: h.Source, Protocol: h.Protocol, SplitSeed: o.data.splitSeed,
 		Resume: o.resume, Checkpoint: o.checkpoint, Progress: stderr,
+		KeepSelected: o.export != "" && h.Protocol.Validation > 0,
 	})
 	if r == nil {
 		return flagError(err)
+	}
+	var notKept *bench.NotKeptError
+	if errors.As(err, &notKept) {
+		o.export = "" // the final tables are not the model the protocol chose
+		fmt.Fprintf(stderr, "not exported: %v\n", notKept)
 	}
 	interrupted := err
 	if err := printRun(stdout, r); err != nil {
 		return err
 	}
 	errs := writeTrainOutputs(o, d, r)
+	if o.export != "" && !r.Interrupted && errors.Join(errs...) == nil {
+		fmt.Fprintf(stderr, "exported %s to %s: users.npy (%d x %d), items.npy (%d x %d), user_ids.npy, item_ids.npy\n",
+			exportedState(r), o.export, r.UserTable.Rows, r.UserTable.Dim, r.ItemTable.Rows, r.ItemTable.Dim)
+	}
+	if notKept != nil {
+		return errors.Join(append(errs, notKept)...) // the record is written; the export was refused
+	}
 	if interrupted != nil {
 		fmt.Fprintf(stderr, "interrupted after %d complete epochs; what they hold is written, marked interrupted\n", len(r.Epochs))
 		if o.checkpoint != "" {
@@ -197,6 +210,14 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		errs = append(errs, interrupted)
 	}
 	return errors.Join(errs...)
+}
+
+// exportedState says which state of run r its tables hold.
+func exportedState(r *results.Run) string {
+	if r.Selected != nil {
+		return fmt.Sprintf("the tables after %d epochs, the state validation %s selected", r.Selected.Epoch+1, r.Config.Select)
+	}
+	return fmt.Sprintf("the final tables, after %d epochs", r.FinalEpoch+1)
 }
 
 // writeTrainOutputs writes the outputs train was asked for (the tables
@@ -230,14 +251,14 @@ func printRun(w io.Writer, r *results.Run) error {
 		fmt.Fprintln(w, "no evaluation ran (0 epochs)")
 		return nil
 	}
-	header := []string{"metric", "final", "best-on-test", "best epoch"}
+	header := []string{"metric", "final", "best-on-test", "best after epochs"}
 	if r.Selected != nil {
-		header = append(header, fmt.Sprintf("validated (epoch %d)", r.Selected.Epoch))
+		header = append(header, fmt.Sprintf("validated (after %d epochs)", r.Selected.Epoch+1))
 	}
 	rows := [][]string{}
 	for _, name := range r.MetricNames() {
 		b := r.Best[name]
-		row := []string{string(name), results.F4(r.Final[name]), results.F4(b.Value), fmt.Sprint(b.Epoch)}
+		row := []string{string(name), results.F4(r.Final[name]), results.F4(b.Value), fmt.Sprint(b.Epoch + 1)}
 		if r.Selected != nil {
 			row = append(row, results.F4(r.Selected.Test[name]))
 		}
@@ -250,7 +271,7 @@ func printRun(w io.Writer, r *results.Run) error {
 	case r.StoppedEarly:
 		status = fmt.Sprintf(" (stopped early: %d evaluations without a better validation %s)", r.Config.Patience, r.Config.Select)
 	}
-	fmt.Fprintf(w, "%s %v%s, final = after epoch %d; best-on-test selects on the test set (optimistic)", r.Dataset, r.Strategy(), status, r.FinalEpoch)
+	fmt.Fprintf(w, "%s %v%s, final = after %d epochs; best-on-test selects on the test set (optimistic)", r.Dataset, r.Strategy(), status, r.FinalEpoch+1)
 	if r.Selected != nil {
 		fmt.Fprintf(w, "; validated = the test figures of the epoch validation %s selected", r.Config.Select)
 	}

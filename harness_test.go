@@ -23,7 +23,7 @@ func TestTrainCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
-	for _, want := range []string{"final = after epoch 2", "best-on-test", "recall_at_20"} {
+	for _, want := range []string{"final = after 3 epochs", "best-on-test", "recall_at_20"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}

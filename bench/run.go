@@ -33,6 +33,12 @@ type RunSpec struct {
 
 	// Progress, when not nil, gets one line per epoch.
 	Progress io.Writer
+
+	// KeepSelected keeps a copy of the tables at the epoch a validated
+	// run selects, and returns those (not the final ones) as the run's
+	// tables: the model the protocol chose, for exports. It costs a
+	// second copy of both tables.
+	KeepSelected bool
 }
 
 // Run trains and evaluates as spec says. With a validation share, it
@@ -98,6 +104,7 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 		res.ResumedAfter, res.EarlierCommits = note.ResumedAfter, note.EarlierCommits
 	}
 	sel := selection{metric: proto.Select, perUser: note.PerUser}
+	kept := keptTables{epoch: -1}
 	for _, e := range res.Epochs {
 		sel.observe(e)
 	}
@@ -115,6 +122,9 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 		rec.EvalSeconds = time.Since(evalStart).Seconds()
 		if sel.observe(*rec) {
 			sel.perUser = perUserValues(m)
+			if spec.KeepSelected {
+				kept = keptTables{epoch: rec.Epoch, users: tr.Users.CloneInto(kept.users), items: tr.Items.CloneInto(kept.items)}
+			}
 		}
 		return nil
 	}
@@ -175,7 +185,29 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 		return res, stopped
 	}
 	res.UserTable, res.ItemTable = tr.Users, tr.Items
+	if spec.KeepSelected && res.Selected != nil {
+		if kept.epoch != res.Selected.Epoch {
+			return res, &NotKeptError{Selected: res.Selected.Epoch, ResumedAfter: first}
+		}
+		res.UserTable, res.ItemTable = kept.users, kept.items
+	}
 	return res, nil
+}
+
+// keptTables are a copy of the tables after epoch (-1: none yet).
+type keptTables struct {
+	epoch        int
+	users, items model.Table
+}
+
+// A NotKeptError says that the epoch a run selected was trained before
+// it was resumed, so its tables are not at hand: the run holds the final
+// ones.
+type NotKeptError struct{ Selected, ResumedAfter int }
+
+func (e *NotKeptError) Error() string {
+	return fmt.Sprintf("the selected state (after %d epochs) was trained before this process resumed the run after %d, so its tables are not at hand; train from the start to export them",
+		e.Selected+1, e.ResumedAfter)
 }
 
 // TrainingData is the dataset a run under protocol p trains on: d, or
@@ -400,7 +432,7 @@ func resumedEpochs(note []byte, done int, into *[]results.Epoch) error {
 
 // progressLine is the per-epoch line on stderr.
 func progressLine(r results.Epoch, epochs int, selectMetric eval.Metric, eta time.Duration) string {
-	line := fmt.Sprintf("epoch %d (%d/%d)  loss %.5f  train %.2fs", r.Epoch, r.Epoch+1, epochs, r.Loss, r.TrainSeconds)
+	line := fmt.Sprintf("epoch %d/%d  loss %.5f  train %.2fs", r.Epoch+1, epochs, r.Loss, r.TrainSeconds)
 	if r.Metrics != nil {
 		line += fmt.Sprintf("  eval %.2fs  %s %.4f  %s %.4f",
 			r.EvalSeconds, eval.RecallAt20, r.Metrics[eval.RecallAt20], eval.NDCGAt20, r.Metrics[eval.NDCGAt20])

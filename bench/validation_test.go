@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"path/filepath"
 	"slices"
@@ -186,4 +187,37 @@ func record(t *testing.T, r *results.Run) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// TestKeepSelectedTables: with KeepSelected a validated run returns the
+// tables of the state it selected, bit for bit those of a run stopped
+// there, not the final ones; a run resumed after its selected state says
+// that it cannot.
+func TestKeepSelectedTables(t *testing.T) {
+	spec := validatedSpec(t, model.TwoBP, 60, "", "")
+	spec.KeepSelected = true
+	r, err := Run(context.Background(), spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Selected == nil || r.Selected.Epoch == r.FinalEpoch {
+		t.Fatalf("selected %v, final %d: want a selection before the last epoch", r.Selected, r.FinalEpoch)
+	}
+	stopped := validatedSpec(t, model.TwoBP, r.Selected.Epoch+1, "", "")
+	s, err := Run(context.Background(), stopped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(r.UserTable.Data, s.UserTable.Data) || !slices.Equal(r.ItemTable.Data, s.ItemTable.Data) {
+		t.Errorf("kept tables are not those after %d epochs", r.Selected.Epoch+1)
+	}
+
+	ckpt := filepath.Join(t.TempDir(), "ckpt")
+	validatedRun(t, model.TwoBP, r.Selected.Epoch+2, "", ckpt)
+	resumed := validatedSpec(t, model.TwoBP, 60, ckpt, ckpt)
+	resumed.KeepSelected = true
+	var notKept *NotKeptError
+	if _, err := Run(context.Background(), resumed); !errors.As(err, &notKept) {
+		t.Errorf("resumed after the selected state: %v, want a NotKeptError", err)
+	}
 }

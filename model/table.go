@@ -28,6 +28,16 @@ func NewTable(rows, dim int) Table {
 // Row returns row i, aliasing the table.
 func (t Table) Row(i int) []float32 { return t.Data[i*t.Dim : (i+1)*t.Dim : (i+1)*t.Dim] }
 
+// CloneInto copies t into dst's storage when it has t's shape, else into
+// a new table, and returns the copy.
+func (t Table) CloneInto(dst Table) Table {
+	if dst.Rows != t.Rows || dst.Dim != t.Dim {
+		dst = NewTable(t.Rows, t.Dim)
+	}
+	copy(dst.Data, t.Data)
+	return dst
+}
+
 // Bytes is the table's memory.
 func (t Table) Bytes() int64 { return int64(len(t.Data)) * 4 }
 

@@ -246,7 +246,7 @@ func (t *Trainer) trainBatch() (float64, error) {
 	}
 	loss /= float64(t.cfg.Batch)
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
-		return 0, fmt.Errorf("epoch %d, batch %d: the loss is %v; training diverged", t.epoch, t.batch, loss)
+		return 0, fmt.Errorf("epoch %d, batch %d: the loss is %v; training diverged", t.epoch+1, t.batch+1, loss)
 	}
 	t.adam = f32.NewAdamStep(t.cfg.LR, AdamBeta1, AdamBeta2, AdamEps, t.cfg.L2, t.steps+1)
 	if t.userAdam != nil {
@@ -260,7 +260,7 @@ func (t *Trainer) trainBatch() (float64, error) {
 	for w := range t.workers {
 		if bad := t.workers[w].firstBad; bad != "" {
 			t.workers[w].firstBad = ""
-			return 0, fmt.Errorf("epoch %d, batch %d: %s; training diverged", t.epoch, t.batch, bad)
+			return 0, fmt.Errorf("epoch %d, batch %d: %s; training diverged", t.epoch+1, t.batch+1, bad)
 		}
 	}
 	return loss, nil

@@ -422,7 +422,7 @@ func TestDivergenceStops(t *testing.T) {
 	tr := newTrainer(t, d, syntheticConfig(OneBP))
 	tr.Items.Row(7)[0] = float32(math.Inf(1))
 	_, err := tr.Epoch(context.Background())
-	if err == nil || !strings.HasPrefix(err.Error(), "epoch 0, batch ") || !strings.Contains(err.Error(), "diverged") {
+	if err == nil || !strings.HasPrefix(err.Error(), "epoch 1, batch ") || !strings.Contains(err.Error(), "diverged") {
 		t.Fatalf("an infinite embedding: %v", err)
 	}
 	tr2 := newTrainer(t, d, syntheticConfig(TwoBP))

@@ -138,8 +138,8 @@ func HeadlineRows(one, two *Run) (header []string, rows [][]string) {
 		rows = append(rows, []string{string(name) + " (final)", F4(one.Final[name]), F4(two.Final[name]), relative(one.Final[name], two.Final[name])})
 	}
 	ob, tb := one.Best[eval.RecallAt20], two.Best[eval.RecallAt20]
-	rows = append(rows, []string{string(eval.RecallAt20) + " (best-on-test, epoch)", fmt.Sprintf("%s (%d)", F4(ob.Value), ob.Epoch),
-		fmt.Sprintf("%s (%d)", F4(tb.Value), tb.Epoch), relative(ob.Value, tb.Value)})
+	rows = append(rows, []string{string(eval.RecallAt20) + " (best-on-test, after epochs)", fmt.Sprintf("%s (after %d)", F4(ob.Value), ob.Epoch+1),
+		fmt.Sprintf("%s (after %d)", F4(tb.Value), tb.Epoch+1), relative(ob.Value, tb.Value)})
 	ot, _ := one.EpochSeconds()
 	tt, _ := two.EpochSeconds()
 	return header, append(rows,
@@ -178,11 +178,11 @@ func CostRows(runs []*Run) (header []string, rows [][]string) {
 	for _, c := range []measure{
 		epochTime, evalTime, runTime, stateSize, peakSize,
 		{"epochs trained", always(func(r *Run) float64 { return float64(r.EpochsTrained()) }), count},
-		{"selected epoch (validation)", func(r *Run) (float64, bool) {
+		{"epochs to the selected state (validation)", func(r *Run) (float64, bool) {
 			if r.Selected == nil {
 				return 0, false
 			}
-			return float64(r.Selected.Epoch), true
+			return float64(r.Selected.Epoch + 1), true
 		}, count},
 		{"final training loss", func(r *Run) (float64, bool) {
 			if len(r.Epochs) == 0 {

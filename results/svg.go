@@ -159,10 +159,10 @@ func tickLabel(v float64) string { return strings.TrimSuffix(fmt.Sprintf("%.4g",
 func CurvePlots(dataset string, runs []*Run) []Plot {
 	recall, ndcg := string(eval.RecallAt20), string(eval.NDCGAt20)
 	plots := []Plot{
-		{Title: dataset + ": " + recall + " by epoch", XLabel: "epoch", YLabel: recall},
+		{Title: dataset + ": " + recall + " by epoch", XLabel: "epochs trained", YLabel: recall},
 		{Title: dataset + ": " + recall + " by training time", XLabel: "training seconds (excluding evaluation)", YLabel: recall},
-		{Title: dataset + ": " + ndcg + " by epoch", XLabel: "epoch", YLabel: ndcg},
-		{Title: dataset + ": training loss by epoch", XLabel: "epoch", YLabel: "mean sampled-softmax loss"},
+		{Title: dataset + ": " + ndcg + " by epoch", XLabel: "epochs trained", YLabel: ndcg},
+		{Title: dataset + ": training loss by epoch", XLabel: "epochs trained", YLabel: "mean sampled-softmax loss"},
 	}
 	for _, r := range runs {
 		line := Series{Label: StrategyLabel(r.Strategy()), Color: StrategyColor(r.Strategy())}
@@ -170,7 +170,7 @@ func CurvePlots(dataset string, runs []*Run) []Plot {
 		elapsed := 0.0
 		for _, e := range r.Epochs {
 			elapsed += e.TrainSeconds
-			x := float64(e.Epoch)
+			x := float64(e.Epoch + 1) // epochs trained
 			loss.X, loss.Y = append(loss.X, x), append(loss.Y, e.Loss)
 			if v, ok := e.Metrics[eval.RecallAt20]; ok {
 				byEpoch.X, byEpoch.Y = append(byEpoch.X, x), append(byEpoch.Y, v)
