@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,7 +28,9 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	for k := range recs {
 		rec, err := loadRecord(ctx, fs.Arg(k), *set)
 		if err != nil {
-			return err
+			// Exit status 1 means "a metric changed": an argument that
+			// cannot be read is a usage error.
+			return badArg(err)
 		}
 		if len(rec.Results) == 0 {
 			return badArg(fmt.Errorf("%s holds no benchmark results: diff compares records (onebp train -out, quality.txt and timing.txt), results directories or git revisions", fs.Arg(k)))
@@ -59,7 +63,13 @@ func loadRecord(ctx context.Context, arg, set string) (*results.Record, error) {
 		}
 		return results.ParseRecord(bytes.NewReader(b), arg)
 	case err == nil:
-		return readRecords(arg, func(name string) ([]byte, error) { return os.ReadFile(filepath.Join(arg, name)) })
+		return readRecords(arg, func(name string) ([]byte, error) {
+			b, err := os.ReadFile(filepath.Join(arg, name))
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, fmt.Errorf("%s holds no benchmark results (no %s): diff compares records (onebp train -out), results directories (quality.txt and timing.txt) or git revisions", arg, name)
+			}
+			return b, err
+		})
 	}
 	dir := "results/" + set
 	return readRecords(arg+":"+dir, func(name string) ([]byte, error) {

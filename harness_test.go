@@ -127,6 +127,8 @@ func TestMistakesRefusedBeforeWork(t *testing.T) {
 		{train("-json", dir), "-json: " + dir + " is a directory"},
 		{train("-out", filepath.Join(dir, "f", "x.txt"), "-checkpoint", filepath.Join("/proc", "c")), "-checkpoint: cannot write in /proc"},
 		{[]string{"diff", "README.md", "go.mod"}, "README.md holds no benchmark results"},
+		{[]string{"diff", dir, dir}, dir + " holds no benchmark results (no quality.txt)"},
+		{[]string{"diff", "nonesuch-e1", "nonesuch-e2"}, "nonesuch-e1 is not a file, a directory or a git revision"},
 		{[]string{"bench", "-out", "/proc/results", "-datasets", "synthetic"}, "-out: cannot write in /proc"},
 		// A batch larger than the training set would train nothing.
 		{train("-batch", "100000"), "-batch 100000: want at most"},

@@ -132,7 +132,7 @@ func TestBenchInterruptKeepsFinishedRuns(t *testing.T) {
 	if err != nil || len(runs) != 1 || runs[0].Strategy().String() != "onebp" || len(runs[0].Epochs) != 3 {
 		t.Fatalf("%d runs saved, %v; want the finished OneBP run", len(runs), err)
 	}
-	if !strings.Contains(stdout.String(), "1 runs finished and are saved") {
+	if !strings.Contains(stdout.String(), "interrupted: 1 run finished before it and saved in ") {
 		t.Errorf("log:\n%s", stdout.String())
 	}
 	before := files(t, out, sizeAndTime)

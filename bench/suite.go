@@ -122,7 +122,7 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 		if err != nil {
 			err = fmt.Errorf("%v: %w", j, err)
 			if ctx.Err() != nil {
-				fmt.Fprintf(opts.Log, "interrupted: %d runs finished and are saved in %s; run the same command again to go on (the interrupted run resumes from its checkpoint)\n", i, opts.Out)
+				fmt.Fprintf(opts.Log, "interrupted: %s finished before it and saved in %s; run the same command again to go on (the interrupted run resumes from its checkpoint)\n", runs(i), opts.Out)
 			}
 			return err
 		}
@@ -398,4 +398,15 @@ func resumable(ckpt string, d *data.Dataset, j job, splitSeed uint64) (epochs in
 // suite's log and in its status.
 func startingOver(err error) string {
 	return fmt.Sprintf("from the start (not resuming: %v)", err)
+}
+
+// runs counts runs in words: "no run", "1 run", "3 runs".
+func runs(n int) string {
+	switch n {
+	case 0:
+		return "no run"
+	case 1:
+		return "1 run"
+	}
+	return fmt.Sprintf("%d runs", n)
 }
