@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -158,6 +159,16 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return flagError(err)
 	}
 	verb := "training"
+	if o.checkpoint != "" && o.resume == "" {
+		// A checkpoint to write that is already there is this run's,
+		// interrupted: go on from it rather than overwrite it.
+		if _, err := os.Stat(o.checkpoint); err == nil {
+			if _, err := bench.CheckResume(o.checkpoint, d, h.Config, h.Protocol, o.data.splitSeed); err != nil {
+				return badFlag("checkpoint", fmt.Errorf("%s exists and is not this run's to resume (%v): remove it or give another path, so that nothing finished is overwritten", o.checkpoint, err))
+			}
+			o.resume = o.checkpoint
+		}
+	}
 	if o.resume != "" {
 		done, err := bench.CheckResume(o.resume, d, h.Config, h.Protocol, o.data.splitSeed)
 		if err != nil {
@@ -203,7 +214,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if interrupted != nil {
 		fmt.Fprintf(stderr, "interrupted after %d complete epochs; what they hold is written, marked interrupted\n", len(r.Epochs))
 		if o.checkpoint != "" {
-			fmt.Fprintf(stderr, "resume with the same command and -resume %s\n", o.checkpoint)
+			fmt.Fprintf(stderr, "resume with the same command: it goes on from %s\n", o.checkpoint)
 		} else {
 			fmt.Fprintln(stderr, "no -checkpoint was given, so this run cannot be resumed")
 		}

@@ -78,7 +78,7 @@ func TestInterruptAndResume(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || exitCode(err) != 1 {
 		t.Fatalf("interrupted run: %v", err)
 	}
-	if !strings.Contains(stderr.String(), "resume with the same command and -resume "+ckpt) {
+	if !strings.Contains(stderr.String(), "resume with the same command: it goes on from "+ckpt) {
 		t.Errorf("no resume hint:\n%s", stderr.String())
 	}
 	partial := readRun(t, part)
@@ -92,8 +92,30 @@ func TestInterruptAndResume(t *testing.T) {
 	// record lists both resumptions.
 	ctx, cancel = context.WithCancel(context.Background())
 	defer cancel()
-	if err := run(ctx, args("-resume", ckpt, "-checkpoint", ckpt), io.Discard, &cancelAfter{n: 1, cancel: cancel}); !errors.Is(err, context.Canceled) {
+	// The same command again goes on from its checkpoint, and says so.
+	again := &cancelAfter{n: 1, cancel: cancel}
+	if err := run(ctx, args("-checkpoint", ckpt), io.Discard, again); !errors.Is(err, context.Canceled) {
 		t.Fatalf("second interrupted run: %v", err)
+	}
+	if !strings.Contains(again.String(), "resuming after 2 epochs from "+ckpt) {
+		t.Errorf("the same command again did not resume:\n%s", again.String())
+	}
+	// A checkpoint of another run, or a truncated one, is refused before
+	// anything says it resumes, and left as it is.
+	if _, stderr, err := runCmd(t, args("-checkpoint", ckpt, "-dim", "16")...); exitCode(err) != 2 ||
+		!strings.Contains(err.Error(), "-checkpoint: "+ckpt+" exists and is not this run's to resume") || strings.Contains(stderr, "resuming") {
+		t.Errorf("a checkpoint of another dim: %v\n%s", err, stderr)
+	}
+	whole, err := os.ReadFile(ckpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	short := filepath.Join(dir, "short.ckpt")
+	if err := os.WriteFile(short, whole[:len(whole)-100], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, err := runCmd(t, args("-resume", short)...); exitCode(err) != 2 || !strings.Contains(err.Error(), "damaged or truncated") || strings.Contains(stderr, "resuming") {
+		t.Errorf("a truncated checkpoint: %v\n%s", err, stderr)
 	}
 	if _, _, err := runCmd(t, args("-json", filepath.Join(dir, "resumed.json"), "-resume", ckpt)...); err != nil {
 		t.Fatal(err)

@@ -116,9 +116,17 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 			return err
 		}
 		jobStart := time.Now()
-		r, err := Run(ctx, RunSpec{Data: d, Config: cfg, Preset: opts.Preset, Source: j.hyper.Source,
+		spec := RunSpec{Data: d, Config: cfg, Preset: opts.Preset, Source: j.hyper.Source,
 			Protocol: j.hyper.Protocol, SplitSeed: opts.SplitSeed, Progress: opts.Progress,
-			Resume: resume, Checkpoint: ckpt, CheckpointEvery: opts.CheckpointEvery})
+			Resume: resume, Checkpoint: ckpt, CheckpointEvery: opts.CheckpointEvery}
+		r, err := Run(ctx, spec)
+		if resume != "" && errors.Is(err, model.ErrDamagedCheckpoint) {
+			// Its header fit, its body does not: one damaged file does not
+			// stop the grid.
+			fmt.Fprintf(opts.Log, "%v: %s\n", j, startingOver(err))
+			spec.Resume, resumedAfter = "", 0
+			r, err = Run(ctx, spec)
+		}
 		if err != nil {
 			err = fmt.Errorf("%v: %w", j, err)
 			if ctx.Err() != nil {

@@ -298,3 +298,57 @@ func TestSuiteRefusesMixedCells(t *testing.T) {
 		t.Errorf("ran before refusing:\n%s", log.String())
 	}
 }
+
+// TestSuiteStartsOverOnDamagedCheckpoint: a damaged checkpoint does not
+// stop the grid: a truncated one is reported as such by -status and its
+// job runs from the start, as does one whose body is corrupted (which
+// only reading it tells), saying why.
+func TestSuiteStartsOverOnDamagedCheckpoint(t *testing.T) {
+	for _, damage := range []string{"truncated", "corrupted"} {
+		out := t.TempDir()
+		smallSuite(t, out, PresetValidated, 3) // capped: the checkpoints stay
+		opts := smallSuiteOptions(t, out, PresetValidated, 6)
+		plan, _, err := planSuite(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ckpt := plan[0].checkpoint(out)
+		b, err := os.ReadFile(ckpt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if damage == "truncated" {
+			b = b[:len(b)-100]
+		} else {
+			b[len(b)/2] ^= 0xff
+		}
+		if err := os.WriteFile(ckpt, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if damage == "truncated" {
+			var status strings.Builder
+			st := opts
+			st.Status, st.Log = true, &status
+			if err := Suite(context.Background(), st); err != nil || !strings.Contains(status.String(), "damaged or truncated") {
+				t.Errorf("status of a truncated checkpoint: %v\n%s", err, status.String())
+			}
+		}
+		var log strings.Builder
+		opts.Log = &log
+		if err := Suite(context.Background(), opts); err != nil {
+			t.Fatalf("%s: %v", damage, err)
+		}
+		if !strings.Contains(log.String(), "from the start (not resuming: checkpoint "+ckpt) || !strings.Contains(log.String(), "damaged or truncated") {
+			t.Errorf("%s: log:\n%s", damage, log.String())
+		}
+		runs, err := results.LoadRuns(out)
+		if err != nil || len(runs) != 2 {
+			t.Fatalf("%d runs, %v", len(runs), err)
+		}
+		for _, r := range runs {
+			if r.Strategy() == plan[0].strategy && len(r.ResumedAfter) != 0 {
+				t.Errorf("%s: the damaged job resumed after %v", damage, r.ResumedAfter)
+			}
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -122,7 +123,7 @@ func (t *Trainer) LoadCheckpoint(path string) (json.RawMessage, error) {
 		want += 4 * int64(len(tab.Data))
 	}
 	if c.tableBytes != want {
-		return nil, c.bad("holds %d bytes of tables, want %d", c.tableBytes, want)
+		return nil, c.damaged("holds %d bytes of tables, want %d", c.tableBytes, want)
 	}
 	if err := c.readTables(nil); err != nil {
 		return nil, err
@@ -156,6 +157,9 @@ type CheckpointInfo struct {
 	Config             Config // Model(): the run-only fields cleared
 	EpochsDone         int
 	Note               json.RawMessage // as SaveCheckpoint was given it
+
+	path       string
+	tableBytes int64 // as the file's size says
 }
 
 // ReadCheckpointInfo reads a checkpoint's header; LoadCheckpoint verifies
@@ -167,14 +171,33 @@ func ReadCheckpointInfo(path string) (CheckpointInfo, error) {
 	}
 	defer c.close()
 	h := c.header
-	return CheckpointInfo{DatasetFingerprint: h.Dataset, Users: h.Users, Items: h.Items, Config: h.Config, EpochsDone: h.Epochs, Note: h.Note}, nil
+	return CheckpointInfo{DatasetFingerprint: h.Dataset, Users: h.Users, Items: h.Items, Config: h.Config, EpochsDone: h.Epochs, Note: h.Note,
+		path: path, tableBytes: c.tableBytes}, nil
 }
 
 // Check refuses a checkpoint that a trainer for d and cfg could not resume
-// (see LoadCheckpoint), naming the first difference.
+// (see LoadCheckpoint), naming the first difference, or whose size is not
+// that of the state it names (a truncated file; ErrDamagedCheckpoint).
+// Only LoadCheckpoint reads the tables and their checksum.
 func (i CheckpointInfo) Check(d *data.Dataset, cfg Config) error {
-	return compatible(checkpointHeader{Dataset: i.DatasetFingerprint, Users: i.Users, Items: i.Items, Config: i.Config},
-		checkpointHeader{Dataset: d.Fingerprint, Users: d.Users, Items: d.Items, Config: cfg.Model()})
+	if err := compatible(checkpointHeader{Dataset: i.DatasetFingerprint, Users: i.Users, Items: i.Items, Config: i.Config},
+		checkpointHeader{Dataset: d.Fingerprint, Users: d.Users, Items: d.Items, Config: cfg.Model()}); err != nil {
+		return err
+	}
+	if want := stateBytes(i.Users, i.Items, i.Config); i.tableBytes != want {
+		return fmt.Errorf("checkpoint %s: holds %d bytes of tables, want %d: %w", i.path, i.tableBytes, want, ErrDamagedCheckpoint)
+	}
+	return nil
+}
+
+// stateBytes is the size of the tables stateTables lists for a run of cfg
+// with users and items rows.
+func stateBytes(users, items int, cfg Config) int64 {
+	rows := int64(users) + 3*int64(items) // tables, item moments
+	if cfg.Strategy == TwoBP {
+		rows += 2 * int64(users) // user moments
+	}
+	return 4 * rows * int64(cfg.Dim)
 }
 
 // checkpointFile reads a checkpoint in order, hashing what it reads.
@@ -205,7 +228,7 @@ func openCheckpoint(path string) (*checkpointFile, error) {
 	prefix := make([]byte, 16)
 	if _, err := io.ReadFull(c.r, prefix); err != nil || string(prefix[:8]) != checkpointMagic || st.Size() < 16+sha256.Size {
 		f.Close()
-		return nil, c.bad("not a onebp checkpoint")
+		return nil, c.damaged("not a onebp checkpoint")
 	}
 	if version := binary.LittleEndian.Uint32(prefix[8:]); version != checkpointVersion {
 		f.Close()
@@ -215,16 +238,16 @@ func openCheckpoint(path string) (*checkpointFile, error) {
 	c.tableBytes = st.Size() - 16 - n - sha256.Size
 	if c.tableBytes < 0 {
 		f.Close()
-		return nil, c.bad("header length %d beyond the file: the file is damaged or truncated", n)
+		return nil, c.damaged("header length %d beyond the file", n)
 	}
 	header := make([]byte, n)
 	if _, err := io.ReadFull(c.r, header); err != nil {
 		f.Close()
-		return nil, c.bad("header: %v", err)
+		return nil, c.damaged("header: %v", err)
 	}
 	if err := json.Unmarshal(header, &c.header); err != nil {
 		f.Close()
-		return nil, c.bad("header: %v", err)
+		return nil, c.damaged("header: %v", err)
 	}
 	return c, nil
 }
@@ -233,6 +256,16 @@ func (c *checkpointFile) close() { c.f.Close() }
 
 func (c *checkpointFile) bad(format string, args ...any) error {
 	return fmt.Errorf("checkpoint %s: %s", c.path, fmt.Sprintf(format, args...))
+}
+
+// ErrDamagedCheckpoint is wrapped by the errors about a checkpoint file
+// that is not whole (truncated, corrupted, not a checkpoint), as opposed
+// to one of another run.
+var ErrDamagedCheckpoint = errors.New("the file is damaged or truncated")
+
+// damaged is bad for a file that is not whole.
+func (c *checkpointFile) damaged(format string, args ...any) error {
+	return fmt.Errorf("checkpoint %s: %s: %w", c.path, fmt.Sprintf(format, args...), ErrDamagedCheckpoint)
 }
 
 // readTables reads the tables into dst in order (nil: only hashes them),
@@ -244,7 +277,7 @@ func (c *checkpointFile) readTables(dst []Table) error {
 		for k := 0; k < len(tab.Data); {
 			n := min(len(chunk)/4, len(tab.Data)-k)
 			if _, err := io.ReadFull(c.r, chunk[:4*n]); err != nil {
-				return c.bad("tables: %v", err)
+				return c.damaged("tables: %v", err)
 			}
 			for j := range n {
 				tab.Data[k+j] = math.Float32frombits(binary.LittleEndian.Uint32(chunk[4*j:]))
@@ -254,15 +287,15 @@ func (c *checkpointFile) readTables(dst []Table) error {
 		}
 	}
 	if _, err := io.CopyN(io.Discard, c.r, left); err != nil {
-		return c.bad("tables: %v", err)
+		return c.damaged("tables: %v", err)
 	}
 	got := c.sum.Sum(nil)
 	want := make([]byte, sha256.Size)
 	if _, err := io.ReadFull(c.buf, want); err != nil {
-		return c.bad("checksum: %v", err)
+		return c.damaged("checksum: %v", err)
 	}
 	if !bytes.Equal(got, want) {
-		return c.bad("checksum mismatch: the file is damaged or truncated")
+		return c.damaged("checksum mismatch")
 	}
 	return nil
 }
