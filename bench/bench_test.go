@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -26,31 +25,27 @@ var benchData = struct {
 // In -short mode (CI's smoke run of every benchmark), a twin with more
 // interactions than gowalla is skipped: it runs the same code as gowalla
 // at several times the cost.
-func loadBench(b *testing.B, name string) (*data.Dataset, string) {
+func loadBench(b *testing.B, name string) *data.Dataset {
+	twin := datatest.BenchName(datatest.Dir(), name) != name
 	if testing.Short() {
-		_, err := os.Stat(filepath.Join(os.Getenv("ONEBP_DATA"), name))
-		if spec, _ := datatest.TwinOf(name); err != nil && spec.Interactions > 1100000 {
+		if spec, _ := datatest.TwinOf(name); twin && spec.Interactions > 1100000 {
 			b.Skipf("-short: %s is absent and its synthetic twin (%d interactions) is skipped", name, spec.Interactions)
 		}
 	}
 	benchData.Lock()
 	defer benchData.Unlock()
 	if d, ok := benchData.m[name]; ok {
-		return d, benchLabel(name, d)
+		return d
 	}
-	d, _, err := datatest.LoadOrTwin(datatest.Dir(), name)
+	d, loadedTwin, err := datatest.LoadOrTwin(datatest.Dir(), name)
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchData.m[name] = d
-	return d, benchLabel(name, d)
-}
-
-func benchLabel(name string, d *data.Dataset) string {
-	if d.Name != name {
-		return name + "-synthetic"
+	if loadedTwin != twin {
+		b.Fatalf("%s: the benchmark is named for the %s dataset, but the other loaded", name, map[bool]string{true: "synthetic", false: "real"}[twin])
 	}
-	return name
+	benchData.m[name] = d
+	return d
 }
 
 // epochDims are the dims BenchmarkEpoch runs: the paper's for the
@@ -91,11 +86,8 @@ func BenchmarkEpoch(b *testing.B) {
 		for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
 			for _, dim := range epochDims(name) {
 				for _, opt := range epochOptimizers(paper.Config) {
-					b.Run(fmt.Sprintf("dataset=%s/strategy=%v/dim=%d/optimizer=%v", name, s, dim, opt), func(b *testing.B) {
-						d, label := loadBench(b, name)
-						if label != name {
-							b.Logf("%s is not in ONEBP_DATA: its synthetic twin runs", name)
-						}
+					b.Run(fmt.Sprintf("dataset=%s/strategy=%v/dim=%d/optimizer=%v", datatest.BenchName(datatest.Dir(), name), s, dim, opt), func(b *testing.B) {
+						d := loadBench(b, name)
 						h, _ := PresetFor(data.Spec{Kind: data.KindRegistered, Name: name}, PresetPaper)
 						cfg := h.Config
 						cfg.Strategy, cfg.Dim, cfg.Optimizer = s, dim, opt
@@ -129,11 +121,8 @@ func BenchmarkEpoch(b *testing.B) {
 func BenchmarkTrain(b *testing.B) {
 	for _, reg := range data.Registry() {
 		for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
-			b.Run(fmt.Sprintf("dataset=%s/strategy=%v", reg.Name, s), func(b *testing.B) {
-				d, label := loadBench(b, reg.Name)
-				if label != reg.Name {
-					b.Logf("%s is not in ONEBP_DATA: its synthetic twin runs", reg.Name)
-				}
+			b.Run(fmt.Sprintf("dataset=%s/strategy=%v", datatest.BenchName(datatest.Dir(), reg.Name), s), func(b *testing.B) {
+				d := loadBench(b, reg.Name)
 				h, _ := PresetFor(data.Spec{Kind: data.KindRegistered, Name: reg.Name}, PresetQuick)
 				cfg := h.Config
 				cfg.Strategy, cfg.Epochs = s, 1

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"onebp/data"
@@ -47,6 +48,18 @@ func TwinOf(name string) (data.SyntheticSpec, error) {
 		return data.SyntheticSpec{}, fmt.Errorf("no registered dataset %q", name)
 	}
 	return data.SyntheticSpec{Users: reg.Want.Users, Items: reg.Want.Items, Interactions: reg.Want.Interactions, Seed: 1}, nil
+}
+
+// BenchName is the name benchmarks give registered dataset name: itself
+// when its folder is in dir, else name+"-synthetic", so that a result of
+// the synthetic twin is never compared with the real dataset's under one
+// name. LoadOrTwin's twin result agrees with it unless the folder is there
+// without its files (then the load fails).
+func BenchName(dir, name string) string {
+	if _, err := os.Stat(filepath.Join(dir, name)); dir != "" && err == nil {
+		return name
+	}
+	return name + "-synthetic"
 }
 
 // LoadOrTwin loads the registered dataset name from dir or, when it is not

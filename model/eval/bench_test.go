@@ -20,9 +20,9 @@ func BenchmarkEvaluate(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		label := c.name
-		if twin {
-			label += "-synthetic"
+		label := datatest.BenchName(datatest.Dir(), c.name)
+		if twin != (label != c.name) {
+			b.Fatalf("%s: loaded twin %v, named %s", c.name, twin, label)
 		}
 		val, err := d.HoldOut(0.1, 1)
 		if err != nil {
