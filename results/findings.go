@@ -18,8 +18,8 @@ const Alpha = 0.05
 // best-on-test, final and validated selection. It is written from the
 // numbers alone, so it is regenerated with them.
 func writeFindings(w io.Writer, runs []*Run, cs []Comparison) error {
-	fmt.Fprintf(w, "Paired per-user differences on the validated test figures, averaged over seeds, with 95%% bootstrap intervals and two-sided sign-flip tests (%d resamples), Holm-corrected over the %d comparisons below; a difference counts at %g after the correction.\n\n",
-		Resamples, len(cs), Alpha)
+	fmt.Fprintf(w, "Paired per-user differences on the validated test figures, averaged over seeds, with 95%% bootstrap intervals and two-sided sign-flip tests (%d resamples), Holm-corrected over the %d comparisons below; beside them, each seed's mean difference and a paired t-test across seeds, which takes the seed as the unit so that seed-to-seed variation counts, Holm-corrected alike. A difference is called significant when both tests say so at %g after the correction, over at least %d seeds.\n\n",
+		Resamples, len(cs), Alpha, MinSeeds)
 	names, groups, _ := byCell(runs)
 	for _, name := range names {
 		var mine []Comparison
@@ -57,16 +57,23 @@ func writeFindings(w io.Writer, runs []*Run, cs []Comparison) error {
 	return nil
 }
 
-// verdict says what a comparison shows at Alpha after Holm.
+// verdict says what a comparison shows at Alpha after Holm: a difference
+// is significant when both the per-user test and the seed-level test say
+// so, over at least MinSeeds seeds.
 func verdict(c Comparison) string {
+	better := "OneBP better"
+	if c.Mean < 0 {
+		better = "TwoBP better"
+	}
 	switch {
 	case c.PHolm >= Alpha:
 		return "no significant difference"
-	case c.Mean > 0:
-		return "OneBP better"
-	default:
-		return "TwoBP better"
+	case len(c.Seeds) < MinSeeds:
+		return fmt.Sprintf("%s per user, but over %d of the %d seeds a difference needs, not called", better, len(c.Seeds), MinSeeds)
+	case c.SeedPHolm >= Alpha:
+		return fmt.Sprintf("%s per user, but not across seeds: not significant", better)
 	}
+	return better + ", per user and across seeds"
 }
 
 // costFinding compares a cost over seeds: OneBP's and TwoBP's means, the

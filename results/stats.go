@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 
 	"math/rand/v2"
 
@@ -69,12 +70,38 @@ type Comparison struct {
 	// flips of the per-user differences), PHolm the same after Holm's
 	// correction over the comparisons reported together.
 	P, PHolm float64
+	// PerSeed is each paired seed's mean per-user difference, in Seeds'
+	// order. The per-user test takes the seeds as given; the seed-level
+	// test takes them as the unit, so that seed-to-seed variation counts:
+	// SeedP is the two-sided paired t-test of mean(PerSeed) = 0 with
+	// len(Seeds)-1 degrees of freedom (NaN for fewer than 2 seeds), SeedT
+	// its statistic, SeedPHolm after Holm's correction over the same
+	// comparisons.
+	PerSeed                 []float64
+	SeedT, SeedP, SeedPHolm float64
 }
 
+// MinSeeds is the fewest seeds a difference is called significant on.
+const MinSeeds = 3
+
 // String reads "OneBP - TwoBP: +0.0123 [+0.0081, +0.0166], p = 0.0002
+// (Holm); per seed +0.0110, +0.0140, +0.0119: t(2) = 9.81, p = 0.0204
 // (Holm)".
 func (c Comparison) String() string {
-	return fmt.Sprintf("OneBP - TwoBP: %+.4f [%+.4f, %+.4f], %s (Holm)", c.Mean, c.Lo, c.Hi, FormatP(c.PHolm))
+	s := fmt.Sprintf("OneBP - TwoBP: %+.4f [%+.4f, %+.4f], %s (Holm)", c.Mean, c.Lo, c.Hi, FormatP(c.PHolm))
+	var seeds []string
+	for _, d := range c.PerSeed {
+		seeds = append(seeds, fmt.Sprintf("%+.4f", d))
+	}
+	s += "; per seed " + strings.Join(seeds, ", ")
+	if !math.IsNaN(c.SeedP) {
+		p := fmt.Sprintf("p = %.4f", c.SeedPHolm)
+		if c.SeedPHolm < 0.0001 {
+			p = "p < 0.0001"
+		}
+		s += fmt.Sprintf(": t(%d) = %.2f, %s (Holm)", len(c.Seeds)-1, c.SeedT, p)
+	}
+	return s
 }
 
 // FormatP prints a p-value to the resolution Resamples sign flips give.
@@ -115,9 +142,13 @@ func Compare(dataset string, runs []*Run, m eval.Metric) (Comparison, error) {
 		} else if len(diff) != len(a) {
 			return c, fmt.Errorf("%s seed %d: %d users evaluated, other seeds %d", dataset, seed, len(a), len(diff))
 		}
+		seedSum := 0.0
 		for u := range a {
-			diff[u] += float64(a[u]) - float64(b[u])
+			d := float64(a[u]) - float64(b[u])
+			diff[u] += d
+			seedSum += d
 		}
+		c.PerSeed = append(c.PerSeed, seedSum/float64(len(a)))
 		c.Seeds = append(c.Seeds, seed)
 	}
 	if len(c.Seeds) == 0 {
@@ -133,7 +164,76 @@ func Compare(dataset string, runs []*Run, m eval.Metric) (Comparison, error) {
 	c.Lo, c.Hi = bootstrapInterval(diff, prng.New(statisticSeed, prng.ForBootstrap, h.Sum64()))
 	c.P = signFlipP(diff, prng.New(statisticSeed, prng.ForSignFlip, h.Sum64()))
 	c.PHolm = c.P
+	c.SeedT, c.SeedP = pairedT(c.PerSeed)
+	c.SeedPHolm = c.SeedP
 	return c, nil
+}
+
+// pairedT is the one-sample t-test of mean(d) = 0: its statistic and
+// two-sided p-value with len(d)-1 degrees of freedom; NaN for fewer than
+// two values. Identical differences give t = ±Inf and p = 0 (or t = 0 and
+// p = 1 when they are all 0).
+func pairedT(d []float64) (t, p float64) {
+	n := float64(len(d))
+	if len(d) < 2 {
+		return math.NaN(), math.NaN()
+	}
+	mean, sd := stats.MeanAndStdDev(d)
+	switch {
+	case sd == 0 && mean == 0:
+		return 0, 1
+	case sd == 0:
+		return math.Copysign(math.Inf(1), mean), 0
+	}
+	t = mean / (sd / math.Sqrt(n))
+	df := n - 1
+	return t, regIncBeta(df/2, 0.5, df/(df+t*t))
+}
+
+// regIncBeta is the regularized incomplete beta function I_x(a, b), by
+// its continued fraction (modified Lentz), on the side where it
+// converges fast.
+func regIncBeta(a, b, x float64) float64 {
+	switch {
+	case x <= 0:
+		return 0
+	case x >= 1:
+		return 1
+	case x > (a+1)/(a+b+2):
+		return 1 - regIncBeta(b, a, 1-x)
+	}
+	la, _ := math.Lgamma(a)
+	lb, _ := math.Lgamma(b)
+	lab, _ := math.Lgamma(a + b)
+	front := math.Exp(lab-la-lb+a*math.Log(x)+b*math.Log(1-x)) / a
+	const tiny, eps = 1e-300, 1e-15
+	f, c, d := 1.0, 1.0, 0.0
+	for i := 0; i <= 400; i++ {
+		m := float64(i / 2)
+		var num float64
+		switch {
+		case i == 0:
+			num = 1
+		case i%2 == 0:
+			num = m * (b - m) * x / ((a + 2*m - 1) * (a + 2*m))
+		default:
+			num = -(a + m) * (a + b + m) * x / ((a + 2*m) * (a + 2*m + 1))
+		}
+		d = 1 + num*d
+		if math.Abs(d) < tiny {
+			d = tiny
+		}
+		d = 1 / d
+		c = 1 + num/c
+		if math.Abs(c) < tiny {
+			c = tiny
+		}
+		f *= c * d
+		if math.Abs(1-c*d) < eps {
+			break
+		}
+	}
+	return front * (f - 1)
 }
 
 // bootstrapInterval is the 95% percentile interval of the mean of d over
@@ -219,5 +319,23 @@ func Comparisons(runs []*Run) []Comparison {
 		}
 	}
 	Holm(cs)
+	holmSeeds(cs)
 	return cs
+}
+
+// holmSeeds sets SeedPHolm by Holm's correction of the seed-level
+// p-values over the comparisons that have one.
+func holmSeeds(cs []Comparison) {
+	var idx []int
+	var family []Comparison
+	for i, c := range cs {
+		if !math.IsNaN(c.SeedP) {
+			idx = append(idx, i)
+			family = append(family, Comparison{P: c.SeedP})
+		}
+	}
+	Holm(family)
+	for k, i := range idx {
+		cs[i].SeedPHolm = family[k].PHolm
+	}
 }

@@ -107,3 +107,43 @@ func TestCompare(t *testing.T) {
 		t.Error("different users compared")
 	}
 }
+
+// TestPairedT: the seed-level test against Student's t quantiles.
+func TestPairedT(t *testing.T) {
+	for _, c := range []struct {
+		t, df, p float64
+	}{
+		{4.302653, 2, 0.05}, {2.228139, 10, 0.05}, {2.0, 2, 0.183503}, {1, 1, 0.5}, {12.7062, 1, 0.05},
+	} {
+		if p := regIncBeta(c.df/2, 0.5, c.df/(c.df+c.t*c.t)); math.Abs(p-c.p) > 1e-5 {
+			t.Errorf("t(%g) = %g: p = %.6f, want %.6f", c.df, c.t, p, c.p)
+		}
+	}
+	if tt, p := pairedT([]float64{1, 2, 3}); math.Abs(tt-3.4641016) > 1e-6 || math.Abs(p-0.0741799) > 1e-6 {
+		t.Errorf("pairedT(1, 2, 3) = %g, %g", tt, p)
+	}
+	if _, p := pairedT([]float64{0.5}); !math.IsNaN(p) {
+		t.Errorf("one seed: p = %g, want NaN", p)
+	}
+	if tt, p := pairedT([]float64{0.25, 0.25, 0.25}); !math.IsInf(tt, 1) || p != 0 {
+		t.Errorf("equal differences: t %g, p %g", tt, p)
+	}
+}
+
+// TestVerdictNeedsSeeds: a per-user difference is called significant only
+// over at least MinSeeds seeds and when the seed-level test agrees.
+func TestVerdictNeedsSeeds(t *testing.T) {
+	for _, c := range []struct {
+		c    Comparison
+		want string
+	}{
+		{Comparison{Mean: 0.01, PHolm: 0.001, Seeds: []uint64{1, 2}, SeedPHolm: 0.01}, "OneBP better per user, but over 2 of the 3 seeds a difference needs, not called"},
+		{Comparison{Mean: -0.01, PHolm: 0.001, Seeds: []uint64{1, 2, 3}, SeedPHolm: 0.11}, "TwoBP better per user, but not across seeds: not significant"},
+		{Comparison{Mean: -0.01, PHolm: 0.001, Seeds: []uint64{1, 2, 3}, SeedPHolm: 0.01}, "TwoBP better, per user and across seeds"},
+		{Comparison{Mean: 0.01, PHolm: 0.2, Seeds: []uint64{1, 2, 3}, SeedPHolm: 0.01}, "no significant difference"},
+	} {
+		if got := verdict(c.c); got != c.want {
+			t.Errorf("verdict %+v = %q, want %q", c.c, got, c.want)
+		}
+	}
+}
