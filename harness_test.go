@@ -287,9 +287,19 @@ func TestDefaultRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"OneBP vs TwoBP", "recall_at_20 (final)", "state memory", "onebp bench -preset quick", "onebp bench -preset validated -seeds 5"} {
+	for _, want := range []string{"OneBP vs TwoBP", "ndcg_at_20 (validated)", "epochs to that state", "state memory", "onebp bench -preset quick", "onebp bench -preset validated -seeds 5"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	// The first look tells the validated results' story: both runs
+	// finished (stopped early), OneBP the more accurate.
+	if strings.Contains(stdout, "truncated") {
+		t.Errorf("the main job compares unfinished training:\n%s", stdout)
+	}
+	for _, line := range strings.Split(stdout, "\n") {
+		if strings.Contains(line, "ndcg_at_20 (validated)") && !strings.Contains(line, "+") {
+			t.Errorf("the main job no longer shows OneBP ahead in NDCG@20: %s", line)
 		}
 	}
 }

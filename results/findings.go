@@ -36,7 +36,7 @@ func writeFindings(w io.Writer, runs []*Run, cs []Comparison) error {
 		for _, c := range mine {
 			acc = append(acc, fmt.Sprintf("%s %s (%s)", c.Metric, c, verdict(c)))
 		}
-		fmt.Fprintf(w, "- **%s** (%d users, seeds %s): %s.", name, mine[0].Users, joinSeeds(mine[0].Seeds), strings.Join(acc, "; "))
+		fmt.Fprintf(w, "- **%s** (%d users, seeds %s): %s%s.", name, mine[0].Users, joinSeeds(mine[0].Seeds), TruncatedNote(groups[name]), strings.Join(acc, "; "))
 		fmt.Fprintf(w, " Median epoch time: %s; training time of the run (epochs x median epoch): %s. State memory: %s; peak resident memory: %s.",
 			costFinding(one, two, epochTime, "faster", "slower"),
 			costFinding(one, two, runTime, "shorter", "longer"),
@@ -114,9 +114,25 @@ func stoppingFinding(one, two []*Run) string {
 		capped = capped || early < len(g.runs)
 		parts = append(parts, fmt.Sprintf("%s %s (%d of %d stopped early)", g.name, strings.Join(epochs, ", "), early, len(g.runs)))
 	}
-	s := fmt.Sprintf("Epochs trained at the selected state: %s, of a cap of %d.", strings.Join(parts, "; "), one[0].Config.Epochs)
+	s := fmt.Sprintf("Epochs to the selected state: %s, of a cap of %d.", strings.Join(parts, "; "), one[0].Config.Epochs)
 	if capped {
 		s += " A run that reached the cap had improved on validation within its patience, so its figures may be a lower bound of what the strategy reaches."
 	}
 	return s
+}
+
+// TruncatedNote says first, when validated runs reached their cap without
+// stopping early, that what follows compares unfinished training; else "".
+func TruncatedNote(runs []*Run) string {
+	capped := 0
+	for _, r := range runs {
+		if r.Selected != nil && !r.StoppedEarly {
+			capped++
+		}
+	}
+	if capped == 0 {
+		return ""
+	}
+	return fmt.Sprintf("**truncated: %d of the %d runs reached the cap of %d epochs without stopping early, so this compares training that had not finished**; ",
+		capped, len(runs), runs[0].Config.Epochs)
 }

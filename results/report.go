@@ -130,22 +130,31 @@ func spreadCell(s Spread, ok bool, f func(float64) string) string {
 	return s.Format(f)
 }
 
-// HeadlineRows are the short comparison `onebp` prints: quality at 20,
-// final and best-on-test recall, epoch time and state memory.
+// HeadlineRows are the short comparison `onebp` prints of one run of
+// each strategy: NDCG and recall at 20 under the best protocol the runs
+// support (validated, else final), the epochs to that state, the epoch's
+// median time, the run's training time and state memory.
 func HeadlineRows(one, two *Run) (header []string, rows [][]string) {
+	p := protocolsOf([]*Run{one, two})[0]
 	header = []string{"", "OneBP", "TwoBP", "OneBP vs TwoBP"}
-	for _, name := range []eval.Metric{eval.RecallAt20, eval.NDCGAt20, eval.PrecisionAt20} {
-		rows = append(rows, []string{string(name) + " (final)", F4(one.Final[name]), F4(two.Final[name]), relative(one.Final[name], two.Final[name])})
+	for _, m := range []eval.Metric{eval.NDCGAt20, eval.RecallAt20} {
+		o, _ := p.get(one, m)
+		t, _ := p.get(two, m)
+		rows = append(rows, []string{fmt.Sprintf("%s (%s)", m, p.name), F4(o), F4(t), relative(o, t)})
 	}
-	ob, tb := one.Best[eval.RecallAt20], two.Best[eval.RecallAt20]
-	rows = append(rows, []string{string(eval.RecallAt20) + " (best-on-test, after epochs)", fmt.Sprintf("%s (after %d)", F4(ob.Value), ob.Epoch+1),
-		fmt.Sprintf("%s (after %d)", F4(tb.Value), tb.Epoch+1), relative(ob.Value, tb.Value)})
-	ot, _ := one.EpochSeconds()
-	tt, _ := two.EpochSeconds()
-	return header, append(rows,
-		[]string{"training time per epoch (median)", seconds(ot), seconds(tt), relative(ot, tt)},
-		[]string{"state memory", megabytes(one.Memory.StateBytes), megabytes(two.Memory.StateBytes),
-			relative(float64(one.Memory.StateBytes), float64(two.Memory.StateBytes))})
+	state := func(r *Run) float64 {
+		if p.name == validated.name && r.Selected != nil {
+			return float64(r.Selected.Epoch + 1)
+		}
+		return float64(r.FinalEpoch + 1)
+	}
+	rows = append(rows, []string{"epochs to that state", count(state(one)), count(state(two)), relative(state(one), state(two))})
+	for _, c := range []measure{epochTime, runTime, stateSize} {
+		o, _ := c.get(one)
+		t, _ := c.get(two)
+		rows = append(rows, []string{c.name, c.show(o), c.show(t), relative(o, t)})
+	}
+	return header, rows
 }
 
 // A measure is one figure of a run's cost, shown one way; get's ok is
