@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,6 +40,19 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *status && *rewrite {
 		return badArg(errors.New("-status and -rewrite exclude each other: one reports, the other rewrites"))
 	}
+	if *rewrite {
+		// -rewrite reads the records in -out; flags that say what to train
+		// would be silently ignored.
+		var training []string
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name != "rewrite" && f.Name != "out" && f.Name != "readme" && f.Name != "preset" {
+				training = append(training, "-"+f.Name)
+			}
+		})
+		if len(training) > 0 {
+			return badArg(fmt.Errorf("-rewrite trains nothing and reads only -out's records: %s would be ignored", strings.Join(training, ", ")))
+		}
+	}
 	if *out == "" {
 		*out = filepath.Join("results", string(preset))
 		if *readme == "" && preset == bench.PresetValidated {
@@ -69,6 +83,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		spec, err := data.ParseSpec(name)
 		if err != nil {
 			return badFlag("datasets", err)
+		}
+		if slices.Contains(specs, spec) {
+			return badFlag("datasets", fmt.Errorf("%s is named twice", spec))
 		}
 		specs = append(specs, spec)
 	}

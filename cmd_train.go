@@ -64,7 +64,34 @@ func newTrainFlags(stderr io.Writer, o *trainOptions, c *model.Config, p *result
 	fs.StringVar(&o.resume, "resume", "", "resume from this checkpoint (same dataset and hyper-parameters); with -epochs equal to the epochs it holds, only evaluate (and -export) it")
 	configFlags(fs, c)
 	protocolFlags(fs, p)
+	flagsUsage := fs.Usage
+	fs.Usage = func() {
+		flagsUsage()
+		any, _ := bench.PresetFor(data.Spec{Kind: data.KindRegistered, Name: data.Names()[0]}, bench.PresetPaper)
+		fmt.Fprintf(fs.Output(), "\nWhat each preset sets (every preset: %d negatives, batch %d, temperature %g, seed %d; flags override):\n",
+			any.Config.Negatives, any.Config.Batch, any.Config.Temperature, any.Config.Seed)
+		writePresetTable(fs.Output())
+	}
 	return fs
+}
+
+// writePresetTable lists, per registered dataset, the hyper-parameters
+// and schedule each preset gives (bench.PresetFor).
+func writePresetTable(w io.Writer) {
+	header := []string{"dataset", "dim", "lr", "l2", "beta", "paper: epochs", "quick: epochs, dim", "validated: cap, eval every, patience"}
+	var rows [][]string
+	for _, name := range data.Names() {
+		spec := data.Spec{Kind: data.KindRegistered, Name: name}
+		paper, _ := bench.PresetFor(spec, bench.PresetPaper)
+		quick, _ := bench.PresetFor(spec, bench.PresetQuick)
+		val, _ := bench.PresetFor(spec, bench.PresetValidated)
+		c := paper.Config
+		rows = append(rows, []string{name, fmt.Sprint(c.Dim), fmt.Sprint(c.LR), fmt.Sprint(c.L2), fmt.Sprint(c.Beta), fmt.Sprint(c.Epochs),
+			fmt.Sprintf("%d, %d", quick.Config.Epochs, quick.Config.Dim),
+			fmt.Sprintf("%d, %d, %d", val.Config.Epochs, val.Protocol.EvalEvery, val.Protocol.Patience)})
+	}
+	results.WriteTable(w, false, header, rows)
+	fmt.Fprintln(w, "The validated schedule follows -dim on Gowalla and Yelp2018 (DESIGN.md, \"Epoch caps of the LightGCN sets\"); other datasets take ml-100k's values.")
 }
 
 // parseTrain parses train's flags in two passes: the first finds the
@@ -115,6 +142,9 @@ func parseTrain(args []string, stdout, stderr io.Writer) (trainOptions, data.Spe
 	if len(set) > 0 {
 		h.Source += "; " + strings.Join(set, ", ") + " set by flags"
 	}
+	if h.Config.Epochs < 1 {
+		return o, spec, h, badFlag("epochs", fmt.Errorf("%d: nothing to train (want at least 1; to evaluate or export a checkpoint, -resume it with -epochs set to the epochs it holds)", h.Config.Epochs))
+	}
 	if err := h.Config.Check(); err != nil {
 		return o, spec, h, flagError(err)
 	}
@@ -123,9 +153,6 @@ func parseTrain(args []string, stdout, stderr io.Writer) (trainOptions, data.Spe
 	}
 	if err := h.Protocol.Check(); err != nil {
 		return o, spec, h, flagError(err)
-	}
-	if h.Config.Epochs == 0 {
-		return o, spec, h, badFlag("epochs", fmt.Errorf("0: nothing to train (want at least 1; to evaluate or export a checkpoint, -resume it with -epochs set to the epochs it holds)"))
 	}
 	for _, err := range []error{
 		checkOutputFile("out", o.out), checkOutputFile("json", o.jsonOut),

@@ -167,8 +167,18 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 		fmt.Fprintln(opts.Log, progress)
 	}
 	all, err := results.Save(opts.Out, nil)
-	if err != nil || opts.Readme == "" {
+	if err != nil {
 		return err
+	}
+	fmt.Fprintf(opts.Log, "wrote the report of %d run records to %s (quality.txt and timing.txt beside it, curves in %s)\n",
+		len(all), filepath.Join(opts.Out, "README.md"), filepath.Join(opts.Out, "curves"))
+	if h, rows := results.SummaryRows(all); len(rows) > 0 {
+		if err := results.WriteTable(opts.Log, false, h[:5], trimColumns(rows, 5)); err != nil {
+			return err
+		}
+	}
+	if opts.Readme == "" {
+		return nil
 	}
 	if ok, err := results.UpdateReadmeSummary(opts.Readme, opts.Out, all); err != nil {
 		return err
@@ -417,4 +427,13 @@ func runs(n int) string {
 		return "1 run"
 	}
 	return fmt.Sprintf("%d runs", n)
+}
+
+// trimColumns keeps the first n cells of each row.
+func trimColumns(rows [][]string, n int) [][]string {
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		out[i] = r[:min(n, len(r))]
+	}
+	return out
 }

@@ -40,6 +40,7 @@ func TestParsersAcceptWellFormed(t *testing.T) {
 		{"detect pairs", movieLensParser(nil), "7\t9\n", [][2]int32{{7, 9}}},
 		{"lightgcn", parseLightGCN, "0 5 3\n1\n2 7\n", [][2]int32{{0, 5}, {0, 3}, {2, 7}}},
 		{"csv", parseAuthorsCSV, "user,item,rating\n0,528,4\n0,377,4\n", [][2]int32{{0, 528}, {0, 377}}},
+		{"csv without ratings", parseAuthorsCSV, "user,item\n0,528\n0,377\n", [][2]int32{{0, 528}, {0, 377}}},
 		{"max int32", movieLensParser(pairList), "2147483647\t0\n", [][2]int32{{2147483647, 0}}},
 	} {
 		got, err := collect(c.p, c.text)
@@ -81,7 +82,8 @@ func TestParseErrors(t *testing.T) {
 		{"lightgcn long line", parseLightGCN, long, `f:1: item id "x" is not a non-negative integer`},
 		{"lightgcn tab", parseLightGCN, "0\t1\n", `f:1: user id "0\t1" is not a non-negative integer`},
 		{"empty csv", parseAuthorsCSV, "", "f: empty file"},
-		{"csv no header", parseAuthorsCSV, "0,1,4\n", `f:1: header is "0,1,4", want "user,item,rating"`},
+		{"csv no header", parseAuthorsCSV, "0,1,4\n", `f:1: header is "0,1,4", want "user,item,rating" or "user,item"`},
+		{"csv pair fields", parseAuthorsCSV, "user,item\n0,1,5\n", "f:2: got 3 comma-separated fields, want 2: user,item"},
 		{"csv header only", parseAuthorsCSV, "user,item,rating\n", "f: no interactions after the header"},
 		{"csv fields", parseAuthorsCSV, "user,item,rating\n0,1\n", "f:2: got 2 comma-separated fields, want 3: user,item,rating"},
 		{"csv blank", parseAuthorsCSV, "user,item,rating\n0,1,2\n\n", "f:3: empty line"},

@@ -80,3 +80,27 @@ func TestReportPairsSeeds(t *testing.T) {
 		t.Errorf("summary rows %v, want one row over 1 seed", rows)
 	}
 }
+
+// TestProvenanceAsComments: the commit and training code are comments,
+// which benchstat does not split tables by, and read back as
+// configuration.
+func TestProvenanceAsComments(t *testing.T) {
+	r := fakeRun("d", model.OneBP, 1)
+	r.Env.TrainingCode = "9ea2adaf2a3c"
+	var b strings.Builder
+	if err := WriteQuality(&b, []*Run{r}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\n# commit: 0123456789abcdef\n", "\n# training-code: 9ea2adaf2a3c\n", "\ngo: go1.26\n"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("record lacks %q:\n%s", want, b.String())
+		}
+	}
+	rec, err := ParseRecord(strings.NewReader(b.String()), "q")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := rec.Results[0].Config; c["commit"] != "0123456789abcdef" || c["training-code"] != "9ea2adaf2a3c" {
+		t.Errorf("read back: commit %q, training code %q", c["commit"], c["training-code"])
+	}
+}

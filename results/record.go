@@ -39,9 +39,21 @@ func configLines(r *Run) [][2]string {
 	return lines
 }
 
+// provenanceKeys are written as comments ("# commit: ..."): benchstat
+// splits its tables by every configuration key whose value differs, and
+// these differ between any two commits' result sets, which are exactly
+// what a user compares. ParseRecord reads them as configuration all the
+// same.
+var provenanceKeys = map[string]bool{"commit": true, "training-code": true}
+
+const provenancePrefix = "# "
+
 func writeConfig(w io.Writer, r *Run) {
 	fmt.Fprintln(w)
 	for _, kv := range configLines(r) {
+		if provenanceKeys[kv[0]] {
+			fmt.Fprint(w, provenancePrefix)
+		}
 		fmt.Fprintf(w, "%s: %s\n", kv[0], kv[1])
 	}
 }
@@ -151,6 +163,11 @@ func ParseRecord(r io.Reader, name string) (*Record, error) {
 	config, shared := map[string]string{}, false // shared: results hold config, so copy before a change
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
+		if rest, ok := strings.CutPrefix(line, provenancePrefix); ok {
+			if key, _, ok := configLine(rest); ok && provenanceKeys[key] {
+				line = rest
+			}
+		}
 		if key, value, ok := configLine(line); ok {
 			if shared {
 				config, shared = maps.Clone(config), false

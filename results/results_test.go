@@ -125,7 +125,7 @@ func TestRecordConfigLines(t *testing.T) {
 	}
 	var keys []string
 	for _, line := range strings.Split(b.String(), "\n") {
-		if k, _, ok := strings.Cut(line, ": "); ok {
+		if k, _, ok := strings.Cut(strings.TrimPrefix(line, provenancePrefix), ": "); ok {
 			keys = append(keys, k)
 		}
 	}
