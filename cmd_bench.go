@@ -31,6 +31,16 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// preset's values for every job (beta and aggregation OneBP's only).
 	var given model.Config
 	configFlags(fs, &given)
+	var sweeps []bench.Sweep
+	fs.Func("sweep", "run the grid at every value of a hyper-parameter: NAME=V1,V2,... with NAME one of "+strings.Join(bench.SweepNames, ", ")+
+		"; several make their product (TwoBP, which has no beta, runs once per point of the others)", func(s string) error {
+		sw, err := bench.ParseSweep(s)
+		if err != nil {
+			return err
+		}
+		sweeps = append(sweeps, sw)
+		return nil
+	})
 	rewrite := fs.Bool("rewrite", false, "train nothing: regenerate the reports and the README summary from the run records in -out")
 	status := fs.Bool("status", false, "train and write nothing: say where each of the jobs (of -shard's part) stands in -out: recorded, started (its checkpoint's epoch and age) or to run")
 	readme := fs.String("readme", "", "rewrite the results summary between the markers of this README (default: README.md when -out is the default, else none)")
@@ -94,7 +104,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	return flagError(bench.Suite(ctx, bench.SuiteOptions{
-		Datasets: specs, Preset: preset, Seeds: *seeds, Shard: sh, Set: set, CheckpointEvery: *checkpointEvery, Out: *out,
+		Datasets: specs, Preset: preset, Seeds: *seeds, Shard: sh, Set: set, Sweeps: sweeps, CheckpointEvery: *checkpointEvery, Out: *out,
 		DataDir: dir, SplitSeed: df.splitSeed, Workers: given.Workers, Progress: stderr, Log: stdout, Readme: *readme, Rewrite: *rewrite, Status: *status,
 	}))
 }

@@ -146,6 +146,23 @@ func TestMistakesRefusedBeforeWork(t *testing.T) {
 			t.Errorf("%v: trained before refusing:\n%s", c.args, stderr)
 		}
 	}
+	// Bad sweeps: refused by the flag parser (exit 2), naming what is
+	// accepted.
+	for _, c := range []struct{ sweep, want string }{
+		{"dim=0", "sweep dim: dim 0: want at least 1"},
+		{"beta=1.5", "sweep beta: beta 1.5: want 0 <= beta < 1"},
+		{"depth=3", `sweep "depth": want one of dim, beta, negatives, lr, l2, temperature, batch`},
+		{"lr=", `want NAME=V1,V2,...`},
+	} {
+		_, stderr, err := runCmd(t, "bench", "-out", dir, "-datasets", smallData, "-sweep", c.sweep)
+		if exitCode(err) != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("-sweep %s: %v (exit %d), stderr %q; want %q", c.sweep, err, exitCode(err), stderr, c.want)
+		}
+	}
+	if _, _, err := runCmd(t, "bench", "-out", dir, "-datasets", smallData, "-sweep", "dim=8", "-sweep", "dim=16"); exitCode(err) != 2 ||
+		!strings.Contains(err.Error(), `-sweep "dim": want a hyper-parameter swept once and not also set`) {
+		t.Errorf("dim swept twice: %v", err)
+	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("the checks left %d entries behind", len(entries))
 	}

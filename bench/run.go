@@ -19,7 +19,8 @@ import (
 // the epochs.
 type RunSpec struct {
 	Data      *data.Dataset
-	Config    model.Config // complete, Strategy included
+	Config    model.Config  // complete, Strategy included
+	Point     results.Point // the sweep's values, recorded with the run
 	Protocol  results.Protocol
 	SplitSeed uint64 // seeds the validation hold-out (Protocol.Validation)
 	Preset    Preset // "" when set by flags
@@ -97,6 +98,7 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 		Dataset: spec.Data.Name, DatasetFingerprint: spec.Data.Fingerprint, Split: trainData.Split,
 		Users: spec.Data.Users, Items: spec.Data.Items,
 		Config: results.Config{Config: cfg, Protocol: proto, Preset: string(spec.Preset), Source: spec.Source},
+		Point:  spec.Point,
 		Env:    env,
 		Epochs: earlier,
 	}

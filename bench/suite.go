@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,10 +28,13 @@ type SuiteOptions struct {
 	DataDir   string
 	SplitSeed uint64
 	Workers   int // 0: GOMAXPROCS
-	// Set overrides the preset's hyper-parameters for every job, in
-	// order, dim first (see Hyper.Set); strategy-specific ones (beta,
-	// aggregation) apply to OneBP's jobs only.
-	Set      []model.Field
+	// Set overrides the preset's hyper-parameters for every job;
+	// strategy-specific ones (beta, aggregation) apply to OneBP's jobs
+	// only.
+	Set []model.Field
+	// Sweeps make the grid's points: their product, each point a job per
+	// dataset, strategy and seed (see Sweep).
+	Sweeps   []Sweep
 	Progress io.Writer // per-epoch lines
 	Log      io.Writer // what is run and skipped
 	Readme   string    // README whose results summary to rewrite, if it has the markers
@@ -81,6 +85,9 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 	if opts.Seeds < 0 {
 		return &model.FieldError{Field: "seeds", Value: fmt.Sprint(opts.Seeds), Want: "at least 1"}
 	}
+	if err := checkSweeps(opts.Sweeps, opts.Set); err != nil {
+		return err
+	}
 	plan, names, err := planSuite(opts)
 	if err != nil {
 		return err
@@ -116,7 +123,7 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 			return err
 		}
 		jobStart := time.Now()
-		spec := RunSpec{Data: d, Config: cfg, Preset: opts.Preset, Source: j.hyper.Source,
+		spec := RunSpec{Data: d, Config: cfg, Point: j.point, Preset: opts.Preset, Source: j.hyper.Source,
 			Protocol: j.hyper.Protocol, SplitSeed: opts.SplitSeed, Progress: opts.Progress,
 			Resume: resume, Checkpoint: ckpt, CheckpointEvery: opts.CheckpointEvery}
 		r, err := Run(ctx, spec)
@@ -197,18 +204,22 @@ type job struct {
 	spec     data.Spec
 	strategy model.Strategy
 	hyper    Hyper
-	config   model.Config // hyper.Config completed: strategy, seed, workers
-	key      string       // results.RunKey
-	name     string       // the dataset's name, as records spell it
-	dataset  string       // the dataset's fingerprint
+	config   model.Config  // hyper.Config completed: strategy, seed, workers
+	point    results.Point // the sweep's values for this strategy, if any
+	key      string        // results.RunKey
+	name     string        // the dataset's name, as records spell it
+	dataset  string        // the dataset's fingerprint
 	// cost is the job's expected share of the suite's time, in units of
 	// epochs x training interactions x (negatives+1) x dim, for the
 	// suite-wide time estimate.
 	cost float64
 }
 
-// String names the job in logs and errors: "gowalla onebp seed 2022".
-func (j job) String() string { return fmt.Sprintf("%s %v seed %d", j.spec, j.strategy, j.config.Seed) }
+// String names the job in logs and errors: "gowalla onebp seed 2022", in a
+// sweep "gowalla dim=256 onebp seed 2022".
+func (j job) String() string {
+	return fmt.Sprintf("%s %v seed %d", results.CellName(j.spec.String(), j.point), j.strategy, j.config.Seed)
+}
 
 // checkpoint is the file in results directory out where the running job
 // keeps its checkpoint.
@@ -232,41 +243,59 @@ func planSuite(opts SuiteOptions) (plan []job, names []string, err error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		h, err := PresetFor(spec, opts.Preset)
+		preset, err := PresetFor(spec, opts.Preset)
 		if err != nil {
 			return nil, nil, err
 		}
-		preset := h.Config
-		for _, f := range opts.Set {
-			if err := h.Set(f); err != nil {
-				return nil, nil, err
-			}
-		}
-		trainData, err := TrainingData(d, h.Protocol, opts.SplitSeed)
+		trainData, err := TrainingData(d, preset.Protocol, opts.SplitSeed)
 		if err != nil {
 			return nil, nil, err
 		}
-		c := h.Config
-		cost := float64(c.Epochs) * float64(d.Train.NNZ()) * float64(c.Negatives+1) * float64(c.Dim)
-		for k := range max(opts.Seeds, 1) {
-			// Alternating the strategies' order from seed to seed spreads
-			// OneBP's and TwoBP's jobs, which take different times, evenly
-			// over the shards.
-			strategies := []model.Strategy{model.OneBP, model.TwoBP}
-			if k%2 == 1 {
-				strategies[0], strategies[1] = strategies[1], strategies[0]
+		planned := map[string]bool{}
+		for _, point := range points(opts.Sweeps) {
+			// Each strategy's setup at this point: TwoBP takes neither the
+			// point's nor the flags' beta and aggregation.
+			hypers := map[model.Strategy]Hyper{}
+			for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
+				h := preset
+				for _, f := range dimFirst(append(slices.Clone(opts.Set), point.Without(s)...)) {
+					if !(model.Config{Strategy: s}).Applies(f.Name) {
+						continue
+					}
+					if err := h.Set(f); err != nil {
+						return nil, nil, err
+					}
+				}
+				if h.Protocol.Validation != preset.Protocol.Validation {
+					return nil, nil, fmt.Errorf("%s: a point's validation share differs from the preset's", spec)
+				}
+				hypers[s] = h
 			}
-			for _, s := range strategies {
-				cfg := h.Config
-				cfg.Strategy, cfg.Seed, cfg.Workers = s, h.Config.Seed+uint64(k), opts.Workers
-				if !cfg.Applies("beta") {
-					cfg.Beta, cfg.Aggregation = preset.Beta, preset.Aggregation // TwoBP has no moving aggregation
+			for k := range max(opts.Seeds, 1) {
+				// Alternating the strategies' order from seed to seed spreads
+				// OneBP's and TwoBP's jobs, which take different times, evenly
+				// over the shards.
+				strategies := []model.Strategy{model.OneBP, model.TwoBP}
+				if k%2 == 1 {
+					strategies[0], strategies[1] = strategies[1], strategies[0]
 				}
-				if err := cfg.CheckFor(trainData); err != nil {
-					return nil, nil, err
+				for _, s := range strategies {
+					h := hypers[s]
+					cfg := h.Config
+					cfg.Strategy, cfg.Seed, cfg.Workers = s, h.Config.Seed+uint64(k), opts.Workers
+					if err := cfg.CheckFor(trainData); err != nil {
+						return nil, nil, err
+					}
+					p := point.Without(s)
+					key := results.RunKey(d.Name, p, s, cfg.Seed)
+					if planned[key] {
+						continue // TwoBP beside another point of a beta sweep
+					}
+					planned[key] = true
+					cost := float64(cfg.Epochs) * float64(d.Train.NNZ()) * float64(cfg.Negatives+1) * float64(cfg.Dim)
+					plan = append(plan, job{spec: spec, strategy: s, hyper: h, config: cfg, point: p,
+						key: key, name: d.Name, dataset: d.Fingerprint, cost: cost})
 				}
-				plan = append(plan, job{spec: spec, strategy: s, hyper: h, config: cfg,
-					key: results.RunKey(d.Name, s, cfg.Seed), name: d.Name, dataset: d.Fingerprint, cost: cost})
 			}
 		}
 	}
@@ -340,7 +369,7 @@ func checkCells(opts SuiteOptions, plan []job, byKey map[string]*results.Run) er
 			return err
 		}
 		after = append(after, &results.Run{
-			Dataset: j.name, DatasetFingerprint: j.dataset,
+			Dataset: j.name, DatasetFingerprint: j.dataset, Point: j.point,
 			Config: results.Config{Config: j.config, Protocol: j.hyper.Protocol, Preset: string(opts.Preset)},
 			Env:    results.Env{TrainingCode: code},
 		})
@@ -365,7 +394,7 @@ func recordsByKey(out string) (map[string]*results.Run, error) {
 	}
 	byKey := map[string]*results.Run{}
 	for _, r := range recorded {
-		byKey[results.RunKey(r.Dataset, r.Strategy(), r.Config.Seed)] = r
+		byKey[results.RunKey(r.Dataset, r.Point, r.Strategy(), r.Config.Seed)] = r
 	}
 	return byKey, nil
 }

@@ -231,7 +231,7 @@ func TestSuiteRerunsOtherTrainingCode(t *testing.T) {
 	if err := results.WriteJSON(&b, stale); err != nil {
 		t.Fatal(err)
 	}
-	key := results.RunKey(stale.Dataset, stale.Strategy(), stale.Config.Seed)
+	key := results.RunKey(stale.Dataset, nil, stale.Strategy(), stale.Config.Seed)
 	if err := os.WriteFile(filepath.Join(out, "runs", key+".json"), b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -350,5 +350,80 @@ func TestSuiteStartsOverOnDamagedCheckpoint(t *testing.T) {
 				t.Errorf("%s: the damaged job resumed after %v", damage, r.ResumedAfter)
 			}
 		}
+	}
+}
+
+// TestSweep: a two-point sweep of dim run as two shards into one
+// directory records what one process records; records and benchmark names
+// carry the swept values; the report has the sweep's table and plot; and
+// TwoBP runs once per point of the other parameters under a beta sweep.
+func TestSweep(t *testing.T) {
+	quality := func(out string) string {
+		b, err := os.ReadFile(filepath.Join(out, "quality.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Commits and training codes are the same; only the runs' records
+		// could differ.
+		return string(b)
+	}
+	sweep := []Sweep{{Name: "dim", Values: []string{"8", "16"}}}
+	one := t.TempDir()
+	opts := smallSuiteOptions(t, one, PresetQuick, 2)
+	opts.Sweeps = sweep
+	if err := Suite(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	sharded := t.TempDir()
+	for k := 1; k <= 2; k++ {
+		opts := smallSuiteOptions(t, sharded, PresetQuick, 2)
+		opts.Sweeps, opts.Shard = sweep, Shard{K: k, N: 2}
+		if err := Suite(context.Background(), opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if quality(one) != quality(sharded) {
+		t.Errorf("two shards record other quality than one process:\n%s\n%s", quality(sharded), quality(one))
+	}
+	runs, err := results.LoadRuns(one)
+	if err != nil || len(runs) != 4 {
+		t.Fatalf("%d runs, %v", len(runs), err)
+	}
+	for _, r := range runs {
+		if v, ok := r.Point.Get("dim"); !ok || v != fmt.Sprint(r.Config.Dim) {
+			t.Errorf("%v seed %d: point %v, dim %d", r.Strategy(), r.Config.Seed, r.Point, r.Config.Dim)
+		}
+	}
+	q := quality(one)
+	for _, want := range []string{"/dim=8/strategy=onebp/protocol=final", "/dim=16/strategy=twobp/protocol=final"} {
+		if !strings.Contains(q, want) {
+			t.Errorf("quality.txt lacks a benchmark name with %q", want)
+		}
+	}
+	report, err := os.ReadFile(filepath.Join(one, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(report), "## Sweep of dim on ") || !strings.Contains(string(report), "| dim=16 ") {
+		t.Errorf("report lacks the sweep's table:\n%s", report)
+	}
+	svgs, _ := filepath.Glob(filepath.Join(one, "curves", "sweep-*.svg"))
+	if len(svgs) != 1 {
+		t.Errorf("sweep plots: %v", svgs)
+	}
+
+	beta := t.TempDir()
+	opts = smallSuiteOptions(t, beta, PresetQuick, 1)
+	opts.Sweeps = []Sweep{{Name: "beta", Values: []string{"0.9", "0.99"}}}
+	plan, _, err := planSuite(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, j := range plan {
+		names = append(names, j.String())
+	}
+	if len(plan) != 3 || strings.Count(strings.Join(names, "\n"), "twobp") != 1 {
+		t.Errorf("a beta sweep plans %v; want OneBP at each beta and TwoBP once", names)
 	}
 }

@@ -60,7 +60,7 @@ func writeConfig(w io.Writer, r *Run) {
 
 // benchName is a run's benchmark name stem.
 func benchName(kind string, r *Run) string {
-	return fmt.Sprintf("Benchmark%s/dataset=%s/strategy=%v", kind, r.Dataset, r.Strategy())
+	return fmt.Sprintf("Benchmark%s/dataset=%s%s/strategy=%v", kind, r.Dataset, r.Point.benchKeys(), r.Strategy())
 }
 
 // WriteQuality writes the runs' quality metrics: one line per run and

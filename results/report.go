@@ -252,6 +252,9 @@ OneBP's relative change of the mean.
 			return err
 		}
 	}
+	if err := writeSweeps(w, runs, comparisons); err != nil {
+		return err
+	}
 	names, groups, unpaired := byCell(runs)
 	for _, name := range names {
 		group := groups[name]

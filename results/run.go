@@ -26,17 +26,20 @@ import (
 // Run is one finished training run, as `onebp train -json` writes it and
 // results directories keep it.
 type Run struct {
-	Dataset            string                  `json:"dataset"`
-	DatasetFingerprint string                  `json:"dataset_sha256"`
-	Split              string                  `json:"split"`
-	Users              int                     `json:"users"`
-	Items              int                     `json:"items"`
-	Config             Config                  `json:"config"`
-	Env                Env                     `json:"environment"`
-	Epochs             []Epoch                 `json:"epochs"`
-	FinalEpoch         int                     `json:"final_epoch"`
-	Final              map[eval.Metric]float64 `json:"final"`
-	Best               map[eval.Metric]Best    `json:"best"`
+	Dataset            string `json:"dataset"`
+	DatasetFingerprint string `json:"dataset_sha256"`
+	Split              string `json:"split"`
+	Users              int    `json:"users"`
+	Items              int    `json:"items"`
+	Config             Config `json:"config"`
+	// Point is the swept hyper-parameters' values of a sweep's run, in
+	// the sweep's order (their values are also in Config); none otherwise.
+	Point      Point                   `json:"point,omitempty"`
+	Env        Env                     `json:"environment"`
+	Epochs     []Epoch                 `json:"epochs"`
+	FinalEpoch int                     `json:"final_epoch"`
+	Final      map[eval.Metric]float64 `json:"final"`
+	Best       map[eval.Metric]Best    `json:"best"`
 	// Selected is the epoch a validated run selects (Config.Validation >
 	// 0), nil otherwise.
 	Selected *Selected `json:"selected,omitempty"`
@@ -375,14 +378,37 @@ func ReadRun(path string) (*Run, error) {
 	return &r, nil
 }
 
-// byDataset groups runs by dataset, datasets in first-seen order.
+// byDataset groups runs into report cells, in first-seen order: a cell is
+// a dataset, or in a sweep a dataset at one point ("gowalla dim=256").
+// A TwoBP run of a sweep over a parameter only OneBP has (beta) belongs to
+// the cell of every OneBP point it is the reference of.
 func byDataset(runs []*Run) (names []string, groups map[string][]*Run) {
 	groups = map[string][]*Run{}
-	for _, r := range runs {
-		if _, ok := groups[r.Dataset]; !ok {
-			names = append(names, r.Dataset)
+	add := func(name string, r *Run) {
+		if _, ok := groups[name]; !ok {
+			names = append(names, name)
 		}
-		groups[r.Dataset] = append(groups[r.Dataset], r)
+		groups[name] = append(groups[name], r)
+	}
+	// The OneBP points each TwoBP point stands beside.
+	beside := map[string][]string{}
+	for _, r := range runs {
+		if r.Strategy() == model.OneBP {
+			ref := CellName(r.Dataset, r.Point.Without(model.TwoBP))
+			if cell := CellName(r.Dataset, r.Point); !slices.Contains(beside[ref], cell) {
+				beside[ref] = append(beside[ref], cell)
+			}
+		}
+	}
+	for _, r := range runs {
+		cell := CellName(r.Dataset, r.Point)
+		if others := beside[cell]; r.Strategy() == model.TwoBP && len(others) > 0 {
+			for _, c := range others {
+				add(c, r)
+			}
+			continue
+		}
+		add(cell, r)
 	}
 	return names, groups
 }
@@ -416,6 +442,9 @@ func sortRuns(runs []*Run) {
 			return c
 		}
 		if c := strings.Compare(a.Dataset, b.Dataset); c != 0 {
+			return c
+		}
+		if c := comparePoints(a.Point, b.Point); c != 0 {
 			return c
 		}
 		if c := strategyOrder(a.Strategy()) - strategyOrder(b.Strategy()); c != 0 {

@@ -30,12 +30,16 @@ var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 func fileName(dataset string) string { return unsafeName.ReplaceAllString(dataset, "_") }
 
 func runFile(dir string, r *Run) string {
-	return filepath.Join(dir, "runs", RunKey(r.Dataset, r.Strategy(), r.Config.Seed)+".json")
+	return filepath.Join(dir, "runs", RunKey(r.Dataset, r.Point, r.Strategy(), r.Config.Seed)+".json")
 }
 
-// RunKey names the run of a dataset, strategy and seed in a results
-// directory: a results directory holds one run per key.
-func RunKey(dataset string, s model.Strategy, seed uint64) string {
+// RunKey names the run of a dataset, sweep point (none outside a sweep),
+// strategy and seed in a results directory: a results directory holds
+// one run per key.
+func RunKey(dataset string, p Point, s model.Strategy, seed uint64) string {
+	if len(p) > 0 {
+		dataset += "-" + p.String()
+	}
 	return fmt.Sprintf("%s-%v-seed%d", fileName(dataset), s, seed)
 }
 
@@ -88,6 +92,15 @@ func Save(dir string, runs []*Run) ([]*Run, error) {
 		group := groups[name]
 		files[filepath.Join("curves", fileName(name)+".svg")] = func(w io.Writer) error {
 			return WriteSVG(w, CurvePlots(name, group))
+		}
+	}
+	datasets, byName := datasetsOf(all)
+	for _, d := range datasets {
+		if _, pts := sweepOf(byName[d]); len(pts) > 0 {
+			group := byName[d]
+			files[filepath.Join("curves", sweepFile(d)+".svg")] = func(w io.Writer) error {
+				return writeSweepSVG(w, d, group, Comparisons(all))
+			}
 		}
 	}
 	for rel, write := range files {

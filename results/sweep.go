@@ -1,0 +1,353 @@
+package results
+
+import (
+	"bufio"
+	"fmt"
+	"html"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"onebp/model"
+	"onebp/model/eval"
+)
+
+// A sweep's report: per point, both strategies, the paired difference with
+// its interval and p-values, and the costs; and a plot of the differences
+// and costs against the first swept parameter.
+
+// sweepOf is a dataset's sweep as its OneBP runs record it: the swept
+// names in order and the points, sorted by their values.
+func sweepOf(runs []*Run) (names []string, pts []Point) {
+	for _, r := range runs {
+		if r.Strategy() != model.OneBP || len(r.Point) == 0 {
+			continue
+		}
+		if names == nil {
+			for _, f := range r.Point {
+				names = append(names, f.Name)
+			}
+		}
+		if !slices.ContainsFunc(pts, func(p Point) bool { return p.String() == r.Point.String() }) {
+			pts = append(pts, r.Point)
+		}
+	}
+	slices.SortStableFunc(pts, comparePoints)
+	return names, pts
+}
+
+// comparePoints orders points field by field, numerically where both
+// values are numbers.
+func comparePoints(a, b Point) int {
+	for i := range min(len(a), len(b)) {
+		x, errX := strconv.ParseFloat(a[i].Value, 64)
+		y, errY := strconv.ParseFloat(b[i].Value, 64)
+		switch {
+		case errX == nil && errY == nil && x != y:
+			if x < y {
+				return -1
+			}
+			return 1
+		case errX != nil || errY != nil:
+			if c := strings.Compare(a[i].Value, b[i].Value); c != 0 {
+				return c
+			}
+		}
+	}
+	return len(a) - len(b)
+}
+
+// writeSweeps writes a section per swept dataset: the table of points and
+// a link to its plot (SweepPlots, written by Save).
+func writeSweeps(w io.Writer, runs []*Run, cs []Comparison) error {
+	datasets, byName := datasetsOf(runs)
+	for _, d := range datasets {
+		names, pts := sweepOf(byName[d])
+		if len(pts) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n## Sweep of %s on %s\n\n", strings.Join(names, " x "), d)
+		fmt.Fprintf(w, "Per point, validated test figures over the seeds both strategies ran (OneBP - TwoBP: mean per-user difference, 95%% bootstrap interval, per-user sign-flip p and seed-level t-test p, both Holm-corrected over every comparison of this report), then the costs, OneBP / TwoBP.\n\n")
+		header := []string{"point", "ndcg_at_20 OneBP / TwoBP", "OneBP - TwoBP ndcg_at_20", "recall_at_20 OneBP / TwoBP", "OneBP - TwoBP recall_at_20",
+			"median epoch", "epochs to the selected state", "training time of the run", "state memory"}
+		var rows [][]string
+		_, cells := byDataset(runs)
+		for _, p := range pts {
+			one, two := byStrategy(cells[CellName(d, p)])
+			if len(one) == 0 || len(two) == 0 {
+				continue
+			}
+			row := []string{p.String()}
+			for _, m := range []eval.Metric{eval.NDCGAt20, eval.RecallAt20} {
+				row = append(row, meanPair(one, two, func(r *Run) (float64, bool) { return validated.get(r, m) }, F4), comparisonCell(cs, CellName(d, p), m))
+			}
+			for _, c := range []measure{epochTime, selectedEpochs, runTime, stateSize} {
+				row = append(row, meanPair(one, two, c.get, c.show))
+			}
+			rows = append(rows, row)
+		}
+		if err := WriteTable(w, true, header, rows); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "\n![sweep of %s on %s](curves/%s.svg)\n", strings.Join(names, " x "), d, sweepFile(d))
+	}
+	return nil
+}
+
+// selectedEpochs is the epochs to a validated run's selected state.
+var selectedEpochs = measure{"epochs to the selected state (validation)", func(r *Run) (float64, bool) {
+	if r.Selected == nil {
+		return 0, false
+	}
+	return float64(r.Selected.Epoch + 1), true
+}, count}
+
+func comparisonCell(cs []Comparison, cell string, m eval.Metric) string {
+	for _, c := range cs {
+		if c.Dataset == cell && c.Metric == m {
+			s := fmt.Sprintf("%+.4f [%+.4f, %+.4f], %s", c.Mean, c.Lo, c.Hi, FormatP(c.PHolm))
+			if !math.IsNaN(c.SeedPHolm) {
+				s += fmt.Sprintf(", seeds p = %.4f", c.SeedPHolm)
+			}
+			return s
+		}
+	}
+	return "-"
+}
+
+// datasetsOf groups runs by dataset alone, in first-seen order.
+func datasetsOf(runs []*Run) ([]string, map[string][]*Run) {
+	var names []string
+	by := map[string][]*Run{}
+	for _, r := range runs {
+		if _, ok := by[r.Dataset]; !ok {
+			names = append(names, r.Dataset)
+		}
+		by[r.Dataset] = append(by[r.Dataset], r)
+	}
+	return names, by
+}
+
+func sweepFile(dataset string) string { return "sweep-" + fileName(dataset) }
+
+// A sweepPlot is one panel of a sweep's plot: y against the first swept
+// parameter, one series per strategy or per combination of the other
+// swept parameters, with optional 95% intervals.
+type sweepPlot struct {
+	title, xlabel string
+	logX          bool
+	series        []sweepSeries
+}
+
+type sweepSeries struct {
+	label, color string
+	dash         int       // 0: solid, then ever longer dashes
+	x, y, lo, hi []float64 // lo, hi empty: no intervals
+}
+
+// SweepPlots draws a swept dataset's plot: OneBP - TwoBP in NDCG@20 and
+// Recall@20 with their 95% intervals, then for both strategies the median
+// epoch, the epochs to the selected state, the run's training time and
+// the state memory, each against the first swept parameter (a log axis
+// when its values are positive and span a factor of 8 or more).
+func writeSweepSVG(w io.Writer, dataset string, runs []*Run, cs []Comparison) error {
+	names, pts := sweepOf(runs)
+	_, cells := byDataset(runs)
+	first := names[0]
+	var xs []float64
+	for _, p := range pts {
+		v, _ := p.Get(first)
+		x, _ := strconv.ParseFloat(v, 64)
+		xs = append(xs, x)
+	}
+	logX := slices.Min(xs) > 0 && slices.Max(xs)/slices.Min(xs) >= 8
+	// restOf names a point's other swept values: the series it belongs to.
+	restOf := func(p Point) string {
+		var rest Point
+		for _, f := range p {
+			if f.Name != first {
+				rest = append(rest, f)
+			}
+		}
+		return rest.String()
+	}
+	palette := []string{"#9467bd", "#2ca02c", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"}
+	var plots []sweepPlot
+	for _, m := range []eval.Metric{eval.NDCGAt20, eval.RecallAt20} {
+		sp := sweepPlot{title: "OneBP - TwoBP " + string(m) + ", 95% intervals", xlabel: first, logX: logX}
+		bySeries := map[string]int{}
+		for i, p := range pts {
+			for _, c := range cs {
+				if c.Dataset != CellName(dataset, p) || c.Metric != m {
+					continue
+				}
+				key := restOf(p)
+				k, ok := bySeries[key]
+				if !ok {
+					k = len(sp.series)
+					bySeries[key] = k
+					label := "OneBP - TwoBP"
+					if key != "" {
+						label += " at " + key
+					}
+					sp.series = append(sp.series, sweepSeries{label: label, color: palette[k%len(palette)]})
+				}
+				s := &sp.series[k]
+				s.x, s.y, s.lo, s.hi = append(s.x, xs[i]), append(s.y, c.Mean), append(s.lo, c.Lo), append(s.hi, c.Hi)
+			}
+		}
+		plots = append(plots, sp)
+	}
+	for _, panel := range []struct {
+		c     measure
+		title string
+		scale float64
+	}{{epochTime, "median epoch (s)", 1}, {selectedEpochs, "epochs to the selected state", 1}, {runTime, "training time of the run (s)", 1}, {stateSize, "state memory (MB)", 1e-6}} {
+		c := panel.c
+		sp := sweepPlot{title: panel.title, xlabel: first, logX: logX}
+		for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
+			bySeries, base := map[string]int{}, len(sp.series)
+			for i, p := range pts {
+				one, two := byStrategy(cells[CellName(dataset, p)])
+				group := map[model.Strategy][]*Run{model.OneBP: one, model.TwoBP: two}[s]
+				sp2, ok := spread(group, c.get)
+				if !ok {
+					continue
+				}
+				key := restOf(p)
+				if s == model.TwoBP {
+					key = restOf(p.Without(model.TwoBP))
+				}
+				k, seen := bySeries[key]
+				if !seen {
+					k = len(sp.series)
+					bySeries[key] = k
+					label := StrategyLabel(s)
+					if key != "" {
+						label += " at " + key
+					}
+					sp.series = append(sp.series, sweepSeries{label: label, color: StrategyColor(s), dash: k - base})
+				}
+				ser := &sp.series[k]
+				if slices.Contains(ser.x, xs[i]) {
+					continue // TwoBP's one run beside several OneBP points
+				}
+				ser.x, ser.y = append(ser.x, xs[i]), append(ser.y, sp2.Mean*panel.scale)
+			}
+		}
+		plots = append(plots, sp)
+	}
+	return drawSweep(w, "Sweep of "+strings.Join(names, " x ")+" on "+dataset, plots)
+}
+
+// drawSweep writes the panels two to a row, each with its own legend.
+func drawSweep(w io.Writer, title string, plots []sweepPlot) error {
+	const pw, ph, head = 460, 340, 24
+	bw := bufio.NewWriter(w)
+	rows := (len(plots) + 1) / 2
+	width, height := 2*pw, ph*rows+head
+	fmt.Fprintf(bw, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="11">`+"\n",
+		width, height, width, height)
+	fmt.Fprintf(bw, `<rect width="%d" height="%d" fill="white"/>`+"\n", width, height)
+	fmt.Fprintf(bw, `<text x="%d" y="17" text-anchor="middle" font-size="14">%s</text>`+"\n", width/2, html.EscapeString(title))
+	for k, p := range plots {
+		drawSweepPanel(bw, p, float64(k%2*pw), float64(head+k/2*ph), pw, ph)
+	}
+	fmt.Fprintln(bw, "</svg>")
+	return bw.Flush()
+}
+
+func drawSweepPanel(w io.Writer, p sweepPlot, ox, oy float64, pw, ph int) {
+	const l, r, t, b = 64, 16, 30, 70
+	xmin, xmax, ymin, ymax := math.Inf(1), math.Inf(-1), 0.0, 0.0 // y always shows 0
+	for _, s := range p.series {
+		for i := range s.x {
+			xmin, xmax = math.Min(xmin, s.x[i]), math.Max(xmax, s.x[i])
+			ymin, ymax = math.Min(ymin, s.y[i]), math.Max(ymax, s.y[i])
+			if len(s.lo) > 0 {
+				ymin, ymax = math.Min(ymin, s.lo[i]), math.Max(ymax, s.hi[i])
+			}
+		}
+	}
+	if math.IsInf(xmin, 0) {
+		return
+	}
+	fx := func(x float64) float64 { return x }
+	if p.logX {
+		fx = math.Log
+	}
+	if xmin == xmax {
+		xmin, xmax = xmin-1, xmax+1
+		if p.logX {
+			xmin, xmax = xmin/2+0.5, xmax*2
+		}
+	}
+	pad := 0.05 * (ymax - ymin)
+	if pad == 0 {
+		pad = 1
+	}
+	ymin, ymax = ymin-pad, ymax+pad
+	plotW, plotH := float64(pw-l-r), float64(ph-t-b)
+	px := func(x float64) float64 { return ox + l + (fx(x)-fx(xmin))/(fx(xmax)-fx(xmin))*plotW*0.9 + plotW*0.05 }
+	py := func(y float64) float64 { return oy + t + plotH - (y-ymin)/(ymax-ymin)*plotH }
+	fmt.Fprintf(w, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="12">%s</text>`+"\n", ox+l+plotW/2, oy+18, html.EscapeString(p.title))
+	fmt.Fprintf(w, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="none" stroke="#555"/>`+"\n", ox+l, oy+t, plotW, plotH)
+	fmt.Fprintf(w, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#999" stroke-dasharray="3,3"/>`+"\n", ox+l, py(0), ox+l+plotW, py(0))
+	for _, v := range []float64{ymin + pad, (ymin + ymax) / 2, ymax - pad} {
+		fmt.Fprintf(w, `<text x="%.1f" y="%.1f" text-anchor="end">%s</text>`+"\n", ox+l-4, py(v)+4, tickLabel(v))
+	}
+	var ticks []float64
+	for _, s := range p.series {
+		for _, x := range s.x {
+			if !slices.Contains(ticks, x) {
+				ticks = append(ticks, x)
+			}
+		}
+	}
+	for _, x := range ticks {
+		fmt.Fprintf(w, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`+"\n", px(x), oy+t+plotH+15, tickLabel(x))
+	}
+	axis := p.xlabel
+	if p.logX {
+		axis += " (log scale)"
+	}
+	fmt.Fprintf(w, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`+"\n", ox+l+plotW/2, oy+t+plotH+30, html.EscapeString(axis))
+	for k, s := range p.series {
+		order := make([]int, len(s.x))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortFunc(order, func(a, b int) int { return cmpFloat(s.x[a], s.x[b]) })
+		var pts []string
+		for _, i := range order {
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", px(s.x[i]), py(s.y[i])))
+			if len(s.lo) > 0 {
+				fmt.Fprintf(w, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s"/>`+"\n", px(s.x[i]), py(s.lo[i]), px(s.x[i]), py(s.hi[i]), s.color)
+			}
+			fmt.Fprintf(w, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>`+"\n", px(s.x[i]), py(s.y[i]), s.color)
+		}
+		dash := ""
+		if s.dash > 0 {
+			dash = fmt.Sprintf(` stroke-dasharray="%d,3"`, 2+3*s.dash)
+		}
+		if len(pts) > 1 {
+			fmt.Fprintf(w, `<polyline fill="none" stroke="%s" stroke-width="1.5"%s points="%s"/>`+"\n", s.color, dash, strings.Join(pts, " "))
+		}
+		ly := oy + t + plotH + 46 + float64(k%2)*14
+		lx := ox + l + float64(k/2)*180
+		fmt.Fprintf(w, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"%s/>`+"\n", lx, ly-4, lx+18, ly-4, s.color, dash)
+		fmt.Fprintf(w, `<text x="%.1f" y="%.1f">%s</text>`+"\n", lx+22, ly, html.EscapeString(s.label))
+	}
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
