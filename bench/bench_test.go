@@ -81,7 +81,7 @@ func epochOptimizers(cfg model.Config) []model.Optimizer {
 // Adam can cost, so the eager/sparse ratio bounds what lazy execution can
 // gain.
 func BenchmarkEpoch(b *testing.B) {
-	for _, name := range []string{"ml-100k", "ml-1m", "gowalla", "yelp2018", "amazon-book"} {
+	for _, name := range []string{"ml-100k", "onebp-ml100k", "ml-1m", "gowalla", "yelp2018", "amazon-book"} {
 		paper, _ := PresetFor(data.Spec{Kind: data.KindRegistered, Name: name}, PresetPaper)
 		for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
 			for _, dim := range epochDims(name) {

@@ -39,9 +39,10 @@ var available = []*kernels{portable}
 // active is the implementation the exported functions call.
 var active = portable
 
-// Impl names the active implementation: "unrolled" (portable Go, the
-// default build) or "simd" (AVX2, GOEXPERIMENT=simd on amd64); results
-// record it.
+// Impl names the active implementation: "asm" (AVX2 assembly, amd64 CPUs
+// with AVX2, in every build but -tags purego), "unrolled" (portable Go,
+// elsewhere) or "simd" (AVX2 through simd/archsimd, GOEXPERIMENT=simd,
+// when selected with Use); results record it.
 func Impl() string { return active.name }
 
 // Dot returns the dot product of x and y, summed in 8 lanes:

@@ -2,7 +2,10 @@
 
 package f32
 
-import "simd/archsimd"
+import (
+	"simd/archsimd"
+	"slices"
+)
 
 // The AVX2 implementations. They follow the summation orders of the
 // portable code exactly (a separate multiply and add, never an FMA), so
@@ -31,8 +34,16 @@ func init() {
 		adam:       adamAVX2,
 		catchUp:    catchUpAVX2,
 		catchUpSum: catchUpSumAVX2,
-		packItems:  packItemsAVX2,
+		packItems:  packItemsLanes,
 		scores:     scoresAVX2,
+	}
+	// The assembly kernels, when this CPU runs them, were as fast or
+	// faster in every epoch and evaluation measured (README, "Speed"), so
+	// they stay the preferred (last) and active ones, and this build is
+	// never slower than the default; f32.Use("simd") selects these.
+	if active != portable {
+		available = slices.Insert(available, len(available)-1, avx2)
+		return
 	}
 	available = append(available, avx2)
 	active = avx2
@@ -238,28 +249,6 @@ func catchUpSumVectorized(w, m, v, c, e []float32, eps, decay1, decay2 float32) 
 		vv.Mul(d2).StoreSlice(v[i:])
 	}
 	archsimd.ClearAVXUpperBits()
-}
-
-// packItemsAVX2 lays the items out in panels of 8: column k of items
-// 8q..8q+7 is p.lanes[q*dim+k], the missing items of the last panel zero.
-// One vector load then gives 8 items' column k.
-func packItemsAVX2(p *Panel, items []float32) {
-	n, dim := p.N, p.Dim
-	panels := (n + 7) / 8
-	if cap(p.lanes) < panels*dim {
-		p.lanes = make([][8]float32, panels*dim)
-	}
-	p.lanes = p.lanes[:panels*dim]
-	if panels > 0 {
-		clear(p.lanes[(panels-1)*dim:]) // the padding lanes of the last panel
-	}
-	for i := range n {
-		q, lane := i/8, i%8
-		panel := p.lanes[q*dim : q*dim+dim]
-		for k, x := range items[i*dim : i*dim+dim] {
-			panel[k][lane] = x
-		}
-	}
 }
 
 // scoresAVX2 works through the items in chunks that stay in the L2 cache;
