@@ -1,7 +1,3 @@
-// Command onebp is a reproducible benchmark harness for "One Backpropagation
-// in Two Tower Recommendation Models" (Chen & Wang, arXiv:2403.18227): it
-// trains OneBP and TwoBP on public datasets and reports accuracy, time and
-// memory. Run "onebp help" for the commands.
 package main
 
 import (

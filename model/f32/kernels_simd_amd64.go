@@ -38,7 +38,7 @@ func init() {
 		scores:     scoresAVX2,
 	}
 	// The assembly kernels, when this CPU runs them, were as fast or
-	// faster in every epoch and evaluation measured (README, "Speed"), so
+	// faster in every epoch and evaluation measured (docs/notes.md), so
 	// they stay the preferred (last) and active ones, and this build is
 	// never slower than the default; f32.Use("simd") selects these.
 	if active != portable {
