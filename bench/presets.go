@@ -25,7 +25,7 @@ type Preset string
 // "validated" is the protocol a reviewer accepts: the authors'
 // hyper-parameters and dimensions, 10% of each user's training items held
 // out, the epoch selected on validation NDCG@20, early stopping, and the
-// authors' epoch counts as caps (validatedProtocols).
+// authors' epoch counts as caps (presetRows).
 const (
 	PresetPaper     Preset = "paper"
 	PresetQuick     Preset = "quick"
@@ -75,60 +75,16 @@ type validatedProtocol struct {
 	why                      string
 }
 
-// validatedProtocols: the caps are the authors' epochs where they give
-// them (ML-100k 2000, ML-1M 200). Evaluating every 5 of 2000 epochs on
-// ML-100k costs a tenth of the time of evaluating every epoch and places
-// the selected epoch to within 5; a patience of 20 evaluations (100
-// epochs there, 20 on ML-1M) outlasts the epoch-to-epoch noise of
-// validation NDCG@20 while stopping TwoBP, which peaks early and then
-// overfits at the authors' l2.
-//
-// The LightGCN sets have no published epoch count, so their caps come from
-// measured validation curves (DESIGN.md, "Epoch caps of the LightGCN
-// sets"), and depend on the dimension: wider embeddings move scores
-// faster at the same Adam step. At dim 64 on Gowalla OneBP's validation
-// NDCG@20 was still rising at 100 epochs (0.0793 at epoch 70, 0.0838 at
-// 100, gains halving about every 25 epochs), so the cap is 300, with an
-// evaluation every 5 epochs and a patience of 6 (30 epochs). Yelp2018's
-// learning rate is a tenth of Gowalla's and an epoch has 1.5 times the
-// steps, so it moves about 6.6 times slower per epoch, as its first TwoBP
-// run confirmed (selected after 700 epochs against Gowalla's 105): its cap
-// is Gowalla's scaled alike, 2000, evaluated every 10, with a patience of
-// 6 (60 epochs). At the paper's dimensions (Gowalla 1024, Yelp2018 2048)
-// TwoBP's test Recall@20 on Gowalla plateaus within 7 epochs and OneBP's
-// climbs by 0.02 an epoch, so runs take tens of epochs: the schedules
-// there are the pilot's (DESIGN.md), evaluated often so that the selected
-// epoch is well placed. A run that reaches its cap keeps its checkpoint,
-// so a higher cap resumes it.
-var validatedProtocols = map[string][]validatedProtocol{
-	"ml-100k":      {{0, 2000, 5, 20, "the authors' 2000 epochs as the cap"}},
-	"onebp-ml100k": {{0, 2000, 5, 20, "the authors' 2000 epochs as the cap"}},
-	"ml-1m":        {{0, 200, 1, 20, "the authors' 200 epochs as the cap"}},
-	"gowalla": {
-		{0, 300, 5, 6, "a cap of 300 epochs from measured validation curves at dim 64 (the authors give none)"},
-		{1024, 200, 1, 10, "at dim 1024, a cap of 200 epochs from the first epochs' curves (the authors give none)"},
-	},
-	"yelp2018": {
-		{0, 2000, 10, 6, "a cap of 2000 epochs, Gowalla's scaled by the learning rate and steps per epoch (the authors give none)"},
-		{2048, 600, 2, 10, "at dim 2048, a cap of 600 epochs, Gowalla's at dim 1024 scaled by the learning rate, dimension and steps per epoch (the authors give none)"},
-	},
-	"amazon-book": {{0, 2000, 10, 6, "yelp2018's cap of 2000 epochs (the authors give none)"}},
-}
-
-// validatedAt is the schedule of the dataset named name at dim: its last
-// row whose dim is at most dim (the first row below every row's dim).
-func validatedAt(name string, dim int) (validatedProtocol, bool) {
-	rows, ok := validatedProtocols[name]
-	if !ok {
-		return validatedProtocol{}, false
-	}
-	v := rows[0]
-	for _, r := range rows[1:] {
+// validatedAt is the validated schedule at dim: the last whose dim is at
+// most dim (the first below every one's dim).
+func (row presetRow) validatedAt(dim int) validatedProtocol {
+	v := row.validated[0]
+	for _, r := range row.validated[1:] {
 		if r.dim <= dim {
 			v = r
 		}
 	}
-	return v, true
+	return v
 }
 
 // ValidationShare is the share of each user's training items the
@@ -213,28 +169,54 @@ func (h *Hyper) Set(f model.Field) error {
 	return nil
 }
 
-type hyperRow struct {
+// A presetRow is everything the presets set for one dataset, with where
+// it comes from: the authors' hyper-parameters, their epoch count (when
+// they give one), the quick preset's cut, and the validated preset's
+// schedules by dimension.
+type presetRow struct {
 	dim          int
 	lr, l2, beta float64
 	paperEpochs  int
+	authorsGive  bool // paperEpochs is the authors' own, not onebp's choice
 	quickEpochs  int
 	quickDim     int // 0: the paper's dim
+	validated    []validatedProtocol
 	source       string
 }
 
 const authors = "the authors' README (studentcej/OneBP)"
 
-var hyperTable = map[string]hyperRow{
-	"ml-100k":      {32, 5e-4, 1e-5, 0.99, 2000, 100, 0, authors},
-	"onebp-ml100k": {32, 5e-4, 1e-5, 0.99, 2000, 100, 0, authors + " (the authors' own ml-100k split)"},
-	"ml-1m":        {128, 1e-3, 1e-6, 0.99, 200, 20, 0, authors},
-	"gowalla":      {1024, 5e-4, 0, 0.999, 100, 5, 64, authors},
-	"yelp2018":     {2048, 5e-5, 0, 0.999, 100, 5, 64, authors},
-	"amazon-book":  {2048, 5e-5, 0, 0.999, 100, 5, 64, "onebp's choice: yelp2018's values (the authors give none for amazon-book)"},
+// presetRows: one row per registered dataset; datasets without one take
+// ml-100k's. The hyper-parameters are the authors' (DESIGN.md,
+// "Reference hyper-parameters"). The validated caps are the authors'
+// epochs where they give them (ML-100k 2000, ML-1M 200); evaluating every
+// 5 of 2000 epochs on ML-100k places the selected epoch to within 5 at a
+// tenth of the cost of every epoch, and a patience of 20 evaluations
+// outlasts validation NDCG@20's noise while stopping TwoBP, which peaks
+// early and then overfits at the authors' l2. The LightGCN sets' caps,
+// cadences and patiences come from measured validation curves and depend
+// on the dimension; their history and the rule are in DESIGN.md, "Epoch
+// caps of the LightGCN sets". A run that reaches its cap keeps its
+// checkpoint, so a higher cap resumes it.
+var presetRows = map[string]presetRow{
+	"ml-100k": {32, 5e-4, 1e-5, 0.99, 2000, true, 100, 0,
+		[]validatedProtocol{{0, 2000, 5, 20, "the authors' 2000 epochs as the cap"}}, authors},
+	"onebp-ml100k": {32, 5e-4, 1e-5, 0.99, 2000, true, 100, 0,
+		[]validatedProtocol{{0, 2000, 5, 20, "the authors' 2000 epochs as the cap"}}, authors + " (the authors' own ml-100k split)"},
+	"ml-1m": {128, 1e-3, 1e-6, 0.99, 200, true, 20, 0,
+		[]validatedProtocol{{0, 200, 1, 20, "the authors' 200 epochs as the cap"}}, authors},
+	"gowalla": {1024, 5e-4, 0, 0.999, 100, false, 5, 64, []validatedProtocol{
+		{0, 300, 5, 6, "a cap of 300 epochs from measured validation curves at dim 64 (the authors give none)"},
+		{1024, 200, 1, 10, "at dim 1024, a cap of 200 epochs from the first epochs' curves (the authors give none)"},
+	}, authors},
+	"yelp2018": {2048, 5e-5, 0, 0.999, 100, false, 5, 64, []validatedProtocol{
+		{0, 2000, 10, 6, "a cap of 2000 epochs, Gowalla's scaled by the learning rate and steps per epoch (the authors give none)"},
+		{2048, 600, 2, 10, "at dim 2048, a cap of 600 epochs, Gowalla's at dim 1024 scaled by the learning rate, dimension and steps per epoch (the authors give none)"},
+	}, authors},
+	"amazon-book": {2048, 5e-5, 0, 0.999, 100, false, 5, 64,
+		[]validatedProtocol{{0, 2000, 10, 6, "yelp2018's cap of 2000 epochs (the authors give none)"}},
+		"onebp's choice: yelp2018's values (the authors give none for amazon-book)"},
 }
-
-// authorsEpochs lists the datasets whose epoch count the authors give.
-var authorsEpochs = map[string]bool{"ml-100k": true, "onebp-ml100k": true, "ml-1m": true}
 
 // PresetFor returns the setup of a dataset under a preset. Datasets
 // without a row of their own (synthetic, your own files) take ml-100k's
@@ -243,9 +225,9 @@ func PresetFor(spec data.Spec, preset Preset) (Hyper, error) { return presetAt(s
 
 // presetAt is PresetFor for a run at dim (0: the preset's).
 func presetAt(spec data.Spec, preset Preset, dim int) (Hyper, error) {
-	row, ok := hyperTable[spec.Name]
+	row, ok := presetRows[spec.Name]
 	if spec.Kind != data.KindRegistered || !ok {
-		row = hyperTable["ml-100k"]
+		row = presetRows["ml-100k"]
 		row.source = "onebp's choice: ml-100k's values from " + authors
 		if spec.Kind == data.KindSynthetic {
 			row.quickEpochs = 40
@@ -259,7 +241,7 @@ func presetAt(spec data.Spec, preset Preset, dim int) (Hyper, error) {
 	switch preset {
 	case PresetPaper:
 		cfg.Epochs = row.paperEpochs
-		if authorsEpochs[spec.Name] {
+		if row.authorsGive {
 			source += fmt.Sprintf("; %d epochs as in the authors' example", cfg.Epochs)
 		} else {
 			source += fmt.Sprintf("; the authors give no epoch count, %d is onebp's choice", cfg.Epochs)
@@ -275,10 +257,7 @@ func presetAt(spec data.Spec, preset Preset, dim int) (Hyper, error) {
 		if dim == 0 {
 			dim = cfg.Dim
 		}
-		v, ok := validatedAt(spec.Name, dim)
-		if spec.Kind != data.KindRegistered || !ok {
-			v, _ = validatedAt("ml-100k", dim)
-		}
+		v := row.validatedAt(dim)
 		cfg.Epochs = v.cap
 		source += fmt.Sprintf("; validated preset: %s, %g of each user's training items for validation, epoch selected on %s, evaluated every %d, patience %d evaluations",
 			v.why, ValidationShare, results.DefaultSelect, v.evalEvery, v.patience)
