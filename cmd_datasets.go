@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"onebp/data"
-	"onebp/results"
+	"onebp/internal/texttable"
 )
 
 // dataFlags are the flags of every command that loads datasets.
@@ -59,7 +59,7 @@ func runDatasets(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			rows = append(rows, datasetRow(name, "loaded", d, time.Since(start)))
 		}
 	}
-	if err := results.WriteTable(stdout, false, header, rows); err != nil {
+	if err := texttable.Write(stdout, false, header, rows); err != nil {
 		return err
 	}
 	for _, n := range notes {

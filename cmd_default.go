@@ -8,8 +8,10 @@ import (
 
 	"onebp/bench"
 	"onebp/data"
+	"onebp/internal/texttable"
 	"onebp/model"
 	"onebp/results"
+	"onebp/results/report"
 )
 
 // The main job's setting: the validated protocol on the embedded
@@ -47,7 +49,7 @@ func runDefault(ctx context.Context, stdout, stderr io.Writer) error {
 	h.Protocol.EvalEvery, h.Protocol.Patience = firstLookEvalEvery, firstLookPatience
 	fmt.Fprintf(stdout, "OneBP vs TwoBP on the embedded synthetic dataset (%d users, %d items, %d train, %d test): %s\n"+
 		"(lr raised from the preset's 0.0005 so that both finish in seconds), each trained until %d evaluations (every %d epochs) bring no better validation %s on %g of each user's training items, at most %d epochs.\n",
-		d.Users, d.Items, d.Train.NNZ(), d.Test.NNZ(), results.Hyperparameters(h.Config),
+		d.Users, d.Items, d.Train.NNZ(), d.Test.NNZ(), report.Hyperparameters(h.Config),
 		h.Protocol.Patience, h.Protocol.EvalEvery, h.Protocol.Select, h.Protocol.Validation, h.Config.Epochs)
 	var runs []*results.Run
 	for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
@@ -60,11 +62,11 @@ func runDefault(ctx context.Context, stdout, stderr io.Writer) error {
 		}
 		runs = append(runs, r)
 	}
-	if note := results.TruncatedNote(runs); note != "" {
+	if note := report.TruncatedNote(runs); note != "" {
 		fmt.Fprintln(stdout, strings.ReplaceAll(note, "**", ""))
 	}
-	hdr, rows := results.HeadlineRows(runs[0], runs[1])
-	if err := results.WriteTable(stdout, false, hdr, rows); err != nil {
+	hdr, rows := report.HeadlineRows(runs[0], runs[1])
+	if err := texttable.Write(stdout, false, hdr, rows); err != nil {
 		return err
 	}
 	fmt.Fprint(stdout, `

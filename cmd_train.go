@@ -13,8 +13,10 @@ import (
 	"onebp/bench"
 	"onebp/data"
 	"onebp/internal/atomicfile"
+	"onebp/internal/texttable"
 	"onebp/model"
 	"onebp/results"
+	"onebp/results/report"
 )
 
 // configFlags binds the hyper-parameter flags to the fields of c, whose
@@ -90,7 +92,7 @@ func writePresetTable(w io.Writer) {
 			fmt.Sprintf("%d, %d", quick.Config.Epochs, quick.Config.Dim),
 			fmt.Sprintf("%d, %d, %d", val.Config.Epochs, val.Protocol.EvalEvery, val.Protocol.Patience)})
 	}
-	results.WriteTable(w, false, header, rows)
+	texttable.Write(w, false, header, rows)
 	fmt.Fprintln(w, "The validated schedule follows -dim on Gowalla and Yelp2018 (DESIGN.md, \"Epoch caps of the LightGCN sets\"); other datasets take ml-100k's values.")
 }
 
@@ -212,7 +214,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	fmt.Fprintf(stderr, "%s %v on %s (%d users, %d items, %d train, %d test), preset %s: %s\n",
-		verb, h.Config.Strategy, d.Name, d.Users, d.Items, d.Train.NNZ(), d.Test.NNZ(), o.preset, results.Hyperparameters(h.Config))
+		verb, h.Config.Strategy, d.Name, d.Users, d.Items, d.Train.NNZ(), d.Test.NNZ(), o.preset, report.Hyperparameters(h.Config))
 	r, err := bench.Run(ctx, bench.RunSpec{
 		Data: d, Config: h.Config, Preset: o.preset, Source: h.Source, Protocol: h.Protocol, SplitSeed: o.data.splitSeed,
 		Resume: o.resume, Checkpoint: o.checkpoint, Progress: stderr,
@@ -296,9 +298,9 @@ func printRun(w io.Writer, r *results.Run) error {
 	rows := [][]string{}
 	for _, name := range r.MetricNames() {
 		b := r.Best[name]
-		row := []string{string(name), results.F4(r.Final[name]), results.F4(b.Value), fmt.Sprint(b.Epoch + 1)}
+		row := []string{string(name), report.F4(r.Final[name]), report.F4(b.Value), fmt.Sprint(b.Epoch + 1)}
 		if r.Selected != nil {
-			row = append(row, results.F4(r.Selected.Test[name]))
+			row = append(row, report.F4(r.Selected.Test[name]))
 		}
 		rows = append(rows, row)
 	}
@@ -314,7 +316,7 @@ func printRun(w io.Writer, r *results.Run) error {
 		fmt.Fprintf(w, "; validated = the test figures of the epoch validation %s selected", r.Config.Select)
 	}
 	fmt.Fprintln(w)
-	if err := results.WriteTable(w, false, header, rows); err != nil {
+	if err := texttable.Write(w, false, header, rows); err != nil {
 		return err
 	}
 	train, evaluate := r.EpochSeconds()

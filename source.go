@@ -13,7 +13,7 @@ import (
 // without a VCS stamp can still tell whether a git tree holds its source
 // (TestSourcesCoverTheModule keeps the list complete).
 //
-//go:embed go.mod go.sum *.go bench/*.go data/*.go internal/*/*.go model/*.go model/*/*.go results/*.go
+//go:embed go.mod go.sum *.go bench/*.go data/*.go internal/*/*.go model/*.go model/*/*.go model/*/*.s results/*.go results/*/*.go
 var sources embed.FS
 
 // sourceRoot is the directory this package was compiled from ("" under

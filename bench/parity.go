@@ -13,9 +13,12 @@ import (
 
 	"onebp/data"
 	"onebp/internal/atomicfile"
+	"onebp/internal/texttable"
 	"onebp/model"
 	"onebp/model/eval"
 	"onebp/results"
+	"onebp/results/report"
+	"onebp/results/stats"
 )
 
 // The reference figures: the OneBP authors' PyTorch code (studentcej/OneBP,
@@ -94,7 +97,7 @@ func Parity(ctx context.Context, opts ParityOptions) error {
 	files := map[string]func(io.Writer) error{
 		"parity.md":         func(w io.Writer) error { return writeParity(w, runs) },
 		"parity.txt":        func(w io.Writer) error { return results.WriteQuality(w, all) },
-		"curves/parity.svg": func(w io.Writer) error { return results.WriteSVG(w, parityPlots(runs)) },
+		"curves/parity.svg": func(w io.Writer) error { return report.WriteSVG(w, parityPlots(runs)) },
 	}
 	for rel, write := range files {
 		if err := atomicfile.Write(filepath.Join(opts.Out, rel), write); err != nil {
@@ -142,7 +145,7 @@ Written by `+"`onebp parity`"+`; never edited by hand.
 and epochs, seeds %d to %d (seed %d is the reference's). Our random numbers differ from PyTorch's,
 so the figures can only agree within seed noise; the tolerance is %.2f.
 
-`, referenceProvenance, results.ShortCommit(first.Env.Commit), first.Env.Kernels, results.Workers(first.Env.Workers), first.Env.Machine(),
+`, referenceProvenance, report.ShortCommit(first.Env.Commit), first.Env.Kernels, report.Workers(first.Env.Workers), first.Env.Machine(),
 		first.Config.Seed, first.Config.Seed+uint64(len(runs[model.OneBP])-1), first.Config.Seed, ParityTolerance)
 
 	rows := [][]string{}
@@ -155,7 +158,7 @@ so the figures can only agree within seed noise; the tolerance is %.2f.
 			for _, x := range runs[s] {
 				all = append(all, f.get(x))
 			}
-			spread := results.SpreadOf(all)
+			spread := stats.SpreadOf(all)
 			ok := math.Abs(ours-f.ref) <= ParityTolerance
 			if ok {
 				within++
@@ -168,8 +171,8 @@ so the figures can only agree within seed noise; the tolerance is %.2f.
 			if f.label == "best-on-test "+string(eval.RecallAt20) {
 				label += fmt.Sprintf(" (after epochs: ours %d, ref %d)", r.Best[eval.RecallAt20].Epoch+1, reference[s].bestRecallEpoch+1)
 			}
-			rows = append(rows, []string{results.StrategyLabel(s), label, results.F4(f.ref), results.F4(ours), fmt.Sprintf("%+.4f", ours-f.ref), mark,
-				spread.Format(results.F4)})
+			rows = append(rows, []string{report.StrategyLabel(s), label, report.F4(f.ref), report.F4(ours), fmt.Sprintf("%+.4f", ours-f.ref), mark,
+				spread.Format(report.F4)})
 		}
 	}
 	when := fmt.Sprintf("after %d epochs", referenceEpochs)
@@ -177,7 +180,7 @@ so the figures can only agree within seed noise; the tolerance is %.2f.
 		when = fmt.Sprintf("ours after %d epochs, the reference's after %d, so not like for like", n, referenceEpochs)
 	}
 	fmt.Fprintf(bw, "## The eight figures (K = 20, %s): %d of 8 within %.2f\n\n", when, within, ParityTolerance)
-	if err := results.WriteTable(bw, true, []string{"strategy", "figure", "reference", "ours (seed 2022)", "difference", "tolerance",
+	if err := texttable.Write(bw, true, []string{"strategy", "figure", "reference", "ours (seed 2022)", "difference", "tolerance",
 		fmt.Sprintf("ours over %d seeds: mean ± sd [min, max]", len(runs[model.OneBP]))}, rows); err != nil {
 		return err
 	}
@@ -191,10 +194,10 @@ so the figures can only agree within seed noise; the tolerance is %.2f.
 			if !ok {
 				continue
 			}
-			crow = append(crow, []string{results.StrategyLabel(s), strconv.Itoa(e + 1), results.F4(reference[s].curve[e]), results.F4(ours), fmt.Sprintf("%+.4f", ours-reference[s].curve[e])})
+			crow = append(crow, []string{report.StrategyLabel(s), strconv.Itoa(e + 1), report.F4(reference[s].curve[e]), report.F4(ours), fmt.Sprintf("%+.4f", ours-reference[s].curve[e])})
 		}
 	}
-	if err := results.WriteTable(bw, true, []string{"strategy", "after epochs", "reference", "ours (seed 2022)", "difference"}, crow); err != nil {
+	if err := texttable.Write(bw, true, []string{"strategy", "after epochs", "reference", "ours (seed 2022)", "difference"}, crow); err != nil {
 		return err
 	}
 	one, two := runs[model.OneBP][0], runs[model.TwoBP][0]
@@ -221,11 +224,11 @@ so the figures can only agree within seed noise; the tolerance is %.2f.
 func sortedKeys(m map[int]float64) []int { return slices.Sorted(maps.Keys(m)) }
 
 // parityPlots overlays our seed-2022 curves with the reference's points.
-func parityPlots(runs map[model.Strategy][]*results.Run) []results.Plot {
-	p := results.CurvePlots("onebp-ml100k", []*results.Run{runs[model.OneBP][0], runs[model.TwoBP][0]})[:1]
+func parityPlots(runs map[model.Strategy][]*results.Run) []report.Plot {
+	p := report.CurvePlots("onebp-ml100k", []*results.Run{runs[model.OneBP][0], runs[model.TwoBP][0]})[:1]
 	p[0].Title = "onebp-ml100k: ours (lines) and the reference (dots)"
 	for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
-		ref := results.Series{Label: results.StrategyLabel(s) + " reference", Color: results.StrategyColor(s), Points: true}
+		ref := report.Series{Label: report.StrategyLabel(s) + " reference", Color: report.StrategyColor(s), Points: true}
 		for _, e := range sortedKeys(reference[s].curve) {
 			ref.X, ref.Y = append(ref.X, float64(e+1)), append(ref.Y, reference[s].curve[e])
 		}

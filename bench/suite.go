@@ -14,8 +14,10 @@ import (
 	"time"
 
 	"onebp/data"
+	"onebp/internal/texttable"
 	"onebp/model"
 	"onebp/results"
+	"onebp/results/report"
 )
 
 // SuiteOptions say what `onebp bench` runs.
@@ -138,6 +140,9 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 			err = fmt.Errorf("%v: %w", j, err)
 			if ctx.Err() != nil {
 				fmt.Fprintf(opts.Log, "interrupted: %s finished before it and saved in %s; run the same command again to go on (the interrupted run resumes from its checkpoint)\n", runs(i), opts.Out)
+				if i > 0 {
+					err = errors.Join(err, render(opts))
+				}
 			}
 			return err
 		}
@@ -173,26 +178,33 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 		}
 		fmt.Fprintln(opts.Log, progress)
 	}
-	all, err := results.Save(opts.Out, nil)
+	return render(opts)
+}
+
+// render writes the reports of every record in opts.Out, once per grid:
+// when it ends, is interrupted, or is rewritten; then says what it wrote,
+// with the headline figures, and updates the README's summary.
+func render(opts SuiteOptions) error {
+	all, err := report.Render(opts.Out)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(opts.Log, "wrote the report of %d run records to %s (quality.txt and timing.txt beside it, curves in %s)\n",
 		len(all), filepath.Join(opts.Out, "README.md"), filepath.Join(opts.Out, "curves"))
-	if h, rows := results.SummaryRows(all); len(rows) > 0 {
-		if err := results.WriteTable(opts.Log, false, h[:5], trimColumns(rows, 5)); err != nil {
+	if h, rows := report.SummaryRows(all); len(rows) > 0 {
+		if err := texttable.Write(opts.Log, false, h[:5], trimColumns(rows, 5)); err != nil {
 			return err
 		}
 	}
 	if opts.Readme == "" {
 		return nil
 	}
-	if ok, err := results.UpdateReadmeSummary(opts.Readme, opts.Out, all); err != nil {
+	if ok, err := report.UpdateReadmeSummary(opts.Readme, opts.Out, all); err != nil {
 		return err
 	} else if ok {
 		fmt.Fprintf(opts.Log, "updated the summary of %s in %s\n", opts.Out, opts.Readme)
 	} else {
-		begin, end := results.SummaryMarkers(opts.Out)
+		begin, end := report.SummaryMarkers(opts.Out)
 		fmt.Fprintf(opts.Log, "%s has no summary of %s: to have one, put the lines\n%s\n%s\nwhere it should go\n", opts.Readme, opts.Out, begin, end)
 	}
 	return nil

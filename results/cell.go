@@ -2,7 +2,6 @@ package results
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"onebp/model"
@@ -24,7 +23,7 @@ func SettingDifferences(a, b *Run) []string {
 		out = append(out, "data")
 	}
 	if a.Config.Preset != b.Config.Preset {
-		out = append(out, fmt.Sprintf("preset %s -> %s", orDash(a.Config.Preset), orDash(b.Config.Preset)))
+		out = append(out, fmt.Sprintf("preset %s -> %s", dash(a.Config.Preset), dash(b.Config.Preset)))
 	}
 	if a.Config.Protocol != b.Config.Protocol {
 		out = append(out, fmt.Sprintf("protocol %s -> %s", protocolLine(a.Config.Protocol), protocolLine(b.Config.Protocol)))
@@ -45,18 +44,18 @@ func SettingDifferences(a, b *Run) []string {
 }
 
 func protocolLine(p Protocol) string {
-	return fmt.Sprintf("{eval every %d, validation %g, select %s, patience %d}", p.EvalEvery, p.Validation, orDash(string(p.Select)), p.Patience)
+	return fmt.Sprintf("{eval every %d, validation %g, select %s, patience %d}", p.EvalEvery, p.Validation, dash(string(p.Select)), p.Patience)
 }
 
 // CheckCells refuses runs that would mix settings in one cell, naming two
 // runs and what differs between them.
 func CheckCells(runs []*Run) error {
-	names, groups := byDataset(runs)
+	names, groups := Cells(runs)
 	for _, name := range names {
 		group := groups[name]
 		for _, r := range group[1:] {
 			if d := SettingDifferences(group[0], r); len(d) > 0 {
-				return &MixedError{Dataset: name, A: runName(group[0]), B: runName(r), Differences: d}
+				return &MixedError{Dataset: name, A: RunName(group[0]), B: RunName(r), Differences: d}
 			}
 		}
 	}
@@ -76,44 +75,8 @@ func (e *MixedError) Error() string {
 		e.Dataset, e.A, e.B, strings.Join(e.Differences, ", "))
 }
 
-func runName(r *Run) string { return fmt.Sprintf("%v seed %d", r.Strategy(), r.Config.Seed) }
-
-// pairedSeeds are the seeds of group that both strategies ran, ascending.
-func pairedSeeds(group []*Run) []uint64 {
-	seeds := map[model.Strategy][]uint64{}
-	for _, r := range group {
-		seeds[r.Strategy()] = append(seeds[r.Strategy()], r.Config.Seed)
-	}
-	var both []uint64
-	for _, s := range seeds[model.OneBP] {
-		if slices.Contains(seeds[model.TwoBP], s) && !slices.Contains(both, s) {
-			both = append(both, s)
-		}
-	}
-	slices.Sort(both)
-	return both
-}
-
-// paired splits group into the runs whose seed both strategies ran and
-// the others. While a grid is under way, figures and comparisons take
-// the paired runs only, so that OneBP's seeds are never set against
-// other seeds of TwoBP. A group of one strategy only is all "paired":
-// there is nothing to compare, and its figures stand alone.
-func paired(group []*Run) (both, unpaired []*Run) {
-	one, two := byStrategy(group)
-	if len(one) == 0 || len(two) == 0 {
-		return group, nil
-	}
-	seeds := pairedSeeds(group)
-	for _, r := range group {
-		if slices.Contains(seeds, r.Config.Seed) {
-			both = append(both, r)
-		} else {
-			unpaired = append(unpaired, r)
-		}
-	}
-	return both, unpaired
-}
+// RunName names a run within its cell: "onebp seed 2022".
+func RunName(r *Run) string { return fmt.Sprintf("%v seed %d", r.Strategy(), r.Config.Seed) }
 
 // legacyCodes maps the training codes records carried before codes were
 // measured (hashes of the golden files) to the measured codes of the
@@ -138,44 +101,10 @@ func SameTrainingCode(a, b CodeID) bool {
 	return canon(a) == canon(b)
 }
 
-// byCell groups runs by dataset as byDataset does, keeping in each group
-// the runs of seeds both strategies ran (paired) and setting the others
-// apart.
-func byCell(runs []*Run) (names []string, groups, unpaired map[string][]*Run) {
-	names, all := byDataset(runs)
-	groups, unpaired = map[string][]*Run{}, map[string][]*Run{}
-	for _, name := range names {
-		groups[name], unpaired[name] = paired(all[name])
+// dash is s, or "-" for an empty one.
+func dash(s string) string {
+	if s == "" {
+		return "-"
 	}
-	return names, groups, unpaired
-}
-
-// incompleteNote says, when some runs await their partner, how many of the
-// runs of the recorded seeds are there, else "".
-func incompleteNote(runs []*Run) string {
-	names, all := byDataset(runs)
-	have, want := 0, 0
-	for _, name := range names {
-		seeds := map[uint64]bool{}
-		for _, r := range all[name] {
-			seeds[r.Config.Seed] = true
-		}
-		have, want = have+len(all[name]), want+2*len(seeds)
-	}
-	if have == want {
-		return ""
-	}
-	return fmt.Sprintf("**Incomplete: %d of the %d runs of the recorded seeds are here** (a grid under way, or a part of it); every figure and comparison below takes only the seeds both strategies ran.\n", have, want)
-}
-
-// unpairedNote lists a dataset's runs left out for want of a partner.
-func unpairedNote(runs []*Run) string {
-	if len(runs) == 0 {
-		return ""
-	}
-	var names []string
-	for _, r := range runs {
-		names = append(names, runName(r))
-	}
-	return fmt.Sprintf("Not yet paired, so left out of every figure: %s.  \n", strings.Join(names, ", "))
+	return s
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"onebp/internal/texttable"
 	"slices"
 	"strconv"
 	"strings"
@@ -192,13 +193,13 @@ func Diff(w io.Writer, oldRec, newRec *Record) (changed bool, err error) {
 		fmt.Fprintln(w, "quality: no metric changed (compared exactly)")
 	} else {
 		fmt.Fprintf(w, "quality: %d metric values changed (compared exactly)\n", len(quality))
-		if err := WriteTable(w, false, []string{"benchmark", "metric", "old", "new", "delta"}, quality); err != nil {
+		if err := texttable.Write(w, false, []string{"benchmark", "metric", "old", "new", "delta"}, quality); err != nil {
 			return true, err
 		}
 	}
 	if len(timing) > 0 {
 		fmt.Fprintln(w, "\ntimings and memory (noisy: ratios new/old of single runs; use benchstat on repeated runs to judge)")
-		if err := WriteTable(w, false, []string{"benchmark", "unit", "old", "new", "new/old"}, timing); err != nil {
+		if err := texttable.Write(w, false, []string{"benchmark", "unit", "old", "new", "new/old"}, timing); err != nil {
 			return true, err
 		}
 	}

@@ -2,6 +2,7 @@ package results
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"onebp/model"
@@ -59,4 +60,25 @@ func (p Point) benchKeys() string {
 		fmt.Fprintf(&b, "/%s=%s", f.Name, f.Value)
 	}
 	return b.String()
+}
+
+// ComparePoints orders points field by field, numerically where both
+// values are numbers.
+func ComparePoints(a, b Point) int {
+	for i := range min(len(a), len(b)) {
+		x, errX := strconv.ParseFloat(a[i].Value, 64)
+		y, errY := strconv.ParseFloat(b[i].Value, 64)
+		switch {
+		case errX == nil && errY == nil && x != y:
+			if x < y {
+				return -1
+			}
+			return 1
+		case errX != nil || errY != nil:
+			if c := strings.Compare(a[i].Value, b[i].Value); c != 0 {
+				return c
+			}
+		}
+	}
+	return len(a) - len(b)
 }

@@ -1,7 +1,10 @@
-// Package results owns what onebp writes and reads back: run records
-// (JSON, and the Go benchmark format that benchstat and `onebp diff` read),
-// their merging into a results directory, Markdown reports, SVG curves and
-// NumPy exports. It runs nothing; package bench does.
+// Package results owns the run records: a run as JSON and in the Go
+// benchmark format (which benchstat and `onebp diff` read), the store of a
+// results directory (one record per dataset, point, strategy and seed),
+// which records make one report cell, the diff of two record sets, and
+// NumPy exports. It runs nothing (package bench does), computes no
+// statistics (package results/stats) and renders no report (package
+// results/report).
 package results
 
 import (
@@ -378,11 +381,11 @@ func ReadRun(path string) (*Run, error) {
 	return &r, nil
 }
 
-// byDataset groups runs into report cells, in first-seen order: a cell is
+// Cells groups runs into report cells, in first-seen order: a cell is
 // a dataset, or in a sweep a dataset at one point ("gowalla dim=256").
 // A TwoBP run of a sweep over a parameter only OneBP has (beta) belongs to
 // the cell of every OneBP point it is the reference of.
-func byDataset(runs []*Run) (names []string, groups map[string][]*Run) {
+func Cells(runs []*Run) (names []string, groups map[string][]*Run) {
 	groups = map[string][]*Run{}
 	add := func(name string, r *Run) {
 		if _, ok := groups[name]; !ok {
@@ -413,8 +416,8 @@ func byDataset(runs []*Run) (names []string, groups map[string][]*Run) {
 	return names, groups
 }
 
-// strategyOrder puts OneBP before TwoBP, as every table and plot shows them.
-func strategyOrder(s model.Strategy) int {
+// StrategyOrder puts OneBP before TwoBP, as every table and plot shows them.
+func StrategyOrder(s model.Strategy) int {
 	if s == model.OneBP {
 		return 0
 	}
@@ -444,10 +447,10 @@ func sortRuns(runs []*Run) {
 		if c := strings.Compare(a.Dataset, b.Dataset); c != 0 {
 			return c
 		}
-		if c := comparePoints(a.Point, b.Point); c != 0 {
+		if c := ComparePoints(a.Point, b.Point); c != 0 {
 			return c
 		}
-		if c := strategyOrder(a.Strategy()) - strategyOrder(b.Strategy()); c != 0 {
+		if c := StrategyOrder(a.Strategy()) - StrategyOrder(b.Strategy()); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.Config.Seed, b.Config.Seed)

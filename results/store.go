@@ -22,12 +22,13 @@ import (
 //	README.md                    the report: per dataset, quality and cost tables
 //	curves/DATASET.svg           learning curves
 //
-// Everything but runs/ is derived and rewritten by Save.
+// Everything but runs/ and superseded/ is derived, and written by
+// report.Render.
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
-// fileName turns a dataset name into a file name stem.
-func fileName(dataset string) string { return unsafeName.ReplaceAllString(dataset, "_") }
+// FileName turns a dataset (or cell) name into a file name stem.
+func FileName(dataset string) string { return unsafeName.ReplaceAllString(dataset, "_") }
 
 func runFile(dir string, r *Run) string {
 	return filepath.Join(dir, "runs", RunKey(r.Dataset, r.Point, r.Strategy(), r.Config.Seed)+".json")
@@ -40,15 +41,15 @@ func RunKey(dataset string, p Point, s model.Strategy, seed uint64) string {
 	if len(p) > 0 {
 		dataset += "-" + p.String()
 	}
-	return fmt.Sprintf("%s-%v-seed%d", fileName(dataset), s, seed)
+	return fmt.Sprintf("%s-%v-seed%d", FileName(dataset), s, seed)
 }
 
 // Save writes each run to dir/runs/RunKey.json, replacing an earlier run of
-// the same dataset, strategy and seed, then regenerates
-// quality.txt, timing.txt, README.md and curves/*.svg from every run in
-// dir/runs, which it returns in report order. Each file is written
-// atomically. A run kept under another name (an older onebp's) is
-// rewritten under its key and the old file removed.
+// the same dataset, point, strategy and seed, atomically, and returns
+// every run in dir/runs in report order. It renders nothing: the reports
+// derived from the records are written by package report, once a grid
+// ends, is interrupted or is rewritten. A run kept under another name (an
+// older onebp's) is rewritten under its key and the old file removed.
 func Save(dir string, runs []*Run) ([]*Run, error) {
 	all, paths, err := loadRunFiles(dir)
 	if err != nil {
@@ -76,35 +77,6 @@ func Save(dir string, runs []*Run) ([]*Run, error) {
 	}
 	for _, p := range stale {
 		if err := os.Remove(p); err != nil {
-			return nil, err
-		}
-	}
-	if err := CheckCells(all); err != nil {
-		return nil, fmt.Errorf("%s: the run records are kept, the reports not rewritten: %w", dir, err)
-	}
-	files := map[string]func(io.Writer) error{
-		"quality.txt": func(w io.Writer) error { return WriteQuality(w, all) },
-		"timing.txt":  func(w io.Writer) error { return WriteTiming(w, all) },
-		"README.md":   func(w io.Writer) error { return WriteReport(w, all) },
-	}
-	names, groups := byDataset(all)
-	for _, name := range names {
-		group := groups[name]
-		files[filepath.Join("curves", fileName(name)+".svg")] = func(w io.Writer) error {
-			return WriteSVG(w, CurvePlots(name, group))
-		}
-	}
-	datasets, byName := datasetsOf(all)
-	for _, d := range datasets {
-		if _, pts := sweepOf(byName[d]); len(pts) > 0 {
-			group := byName[d]
-			files[filepath.Join("curves", sweepFile(d)+".svg")] = func(w io.Writer) error {
-				return writeSweepSVG(w, d, group, Comparisons(all))
-			}
-		}
-	}
-	for rel, write := range files {
-		if err := atomicfile.Write(filepath.Join(dir, rel), write); err != nil {
 			return nil, err
 		}
 	}

@@ -143,12 +143,12 @@ func blobsAtHead(root string) (map[string]string, error) {
 }
 
 // isSource says whether a file of the tree is one the build reads: a Go
-// file outside testdata, go.mod or go.sum.
+// or assembly file outside testdata, go.mod or go.sum.
 func isSource(path string) bool {
 	if slices.Contains(strings.Split(path, "/"), "testdata") {
 		return false
 	}
-	return strings.HasSuffix(path, ".go") || path == "go.mod" || path == "go.sum"
+	return strings.HasSuffix(path, ".go") || strings.HasSuffix(path, ".s") || path == "go.mod" || path == "go.sum"
 }
 
 // blobID is git's object id of a file's content (SHA-1 repositories).

@@ -1,4 +1,4 @@
-package results
+package report
 
 import (
 	"fmt"
@@ -6,23 +6,21 @@ import (
 	"strings"
 
 	"onebp/model/eval"
+	"onebp/results"
+	"onebp/results/stats"
 )
-
-// Alpha is the family-wise significance level the findings use, after
-// Holm's correction.
-const Alpha = 0.05
 
 // writeFindings answers, per dataset with validated runs of both
 // strategies, whether OneBP beats TwoBP in accuracy (the paired tests), in
 // epoch time and in memory, and how the accuracy answer changes between
 // best-on-test, final and validated selection. It is written from the
 // numbers alone, so it is regenerated with them.
-func writeFindings(w io.Writer, runs []*Run, cs []Comparison) error {
+func writeFindings(w io.Writer, runs []*results.Run, cs []stats.Comparison) error {
 	fmt.Fprintf(w, "Paired per-user differences on the validated test figures, averaged over seeds, with 95%% bootstrap intervals and two-sided sign-flip tests (%d resamples), Holm-corrected over the %d comparisons below; beside them, each seed's mean difference and a paired t-test across seeds, which takes the seed as the unit so that seed-to-seed variation counts, Holm-corrected alike. A difference is called significant when both tests say so at %g after the correction, over at least %d seeds.\n\n",
-		Resamples, len(cs), Alpha, MinSeeds)
+		stats.Resamples, len(cs), stats.Alpha, stats.MinSeeds)
 	names, groups, _ := byCell(runs)
 	for _, name := range names {
-		var mine []Comparison
+		var mine []stats.Comparison
 		for _, c := range cs {
 			if c.Dataset == name {
 				mine = append(mine, c)
@@ -45,7 +43,7 @@ func writeFindings(w io.Writer, runs []*Run, cs []Comparison) error {
 		fmt.Fprintf(w, " %s", stoppingFinding(one, two))
 		var byProto []string
 		for _, p := range []protocol{best, final, validated} {
-			get := func(r *Run) (float64, bool) { return p.get(r, eval.NDCGAt20) }
+			get := func(r *results.Run) (float64, bool) { return p.get(r, eval.NDCGAt20) }
 			so, okOne := spread(one, get)
 			st, okTwo := spread(two, get)
 			if okOne && okTwo {
@@ -57,20 +55,20 @@ func writeFindings(w io.Writer, runs []*Run, cs []Comparison) error {
 	return nil
 }
 
-// verdict says what a comparison shows at Alpha after Holm: a difference
+// verdict says what a comparison shows at stats.Alpha after stats.Holm: a difference
 // is significant when both the per-user test and the seed-level test say
-// so, over at least MinSeeds seeds.
-func verdict(c Comparison) string {
+// so, over at least stats.MinSeeds seeds.
+func verdict(c stats.Comparison) string {
 	better := "OneBP better"
 	if c.Mean < 0 {
 		better = "TwoBP better"
 	}
 	switch {
-	case c.PHolm >= Alpha:
+	case c.PHolm >= stats.Alpha:
 		return "no significant difference"
-	case len(c.Seeds) < MinSeeds:
-		return fmt.Sprintf("%s per user, but over %d of the %d seeds a difference needs, not called", better, len(c.Seeds), MinSeeds)
-	case c.SeedPHolm >= Alpha:
+	case len(c.Seeds) < stats.MinSeeds:
+		return fmt.Sprintf("%s per user, but over %d of the %d seeds a difference needs, not called", better, len(c.Seeds), stats.MinSeeds)
+	case c.SeedPHolm >= stats.Alpha:
 		return fmt.Sprintf("%s per user, but not across seeds: not significant", better)
 	}
 	return better + ", per user and across seeds"
@@ -78,7 +76,7 @@ func verdict(c Comparison) string {
 
 // costFinding compares a cost over seeds: OneBP's and TwoBP's means, the
 // relative change, and a word only when the seeds' ranges do not overlap.
-func costFinding(one, two []*Run, c measure, less, more string) string {
+func costFinding(one, two []*results.Run, c measure, less, more string) string {
 	so, _ := spread(one, c.get)
 	st, _ := spread(two, c.get)
 	word := "ranges overlap"
@@ -94,12 +92,12 @@ func costFinding(one, two []*Run, c measure, less, more string) string {
 // stoppingFinding states the validated runs' selected epochs and whether
 // each stopped early or reached its cap, for a cap is only justified when
 // runs stop before it.
-func stoppingFinding(one, two []*Run) string {
+func stoppingFinding(one, two []*results.Run) string {
 	var parts []string
 	capped := false
 	for _, g := range []struct {
 		name string
-		runs []*Run
+		runs []*results.Run
 	}{{"OneBP", one}, {"TwoBP", two}} {
 		var epochs []string
 		early := 0
@@ -123,7 +121,7 @@ func stoppingFinding(one, two []*Run) string {
 
 // TruncatedNote says first, when validated runs reached their cap without
 // stopping early, that what follows compares unfinished training; else "".
-func TruncatedNote(runs []*Run) string {
+func TruncatedNote(runs []*results.Run) string {
 	capped := 0
 	for _, r := range runs {
 		if r.Selected != nil && !r.StoppedEarly {

@@ -1,4 +1,8 @@
-package results
+// Package stats compares OneBP with TwoBP on run records: spreads over
+// seeds, the paired per-user bootstrap interval and sign-flip test, the
+// seed-level t-test, and Holm's correction (DESIGN.md, "Seeds and
+// statistics"). It reads records and writes nothing.
+package stats
 
 import (
 	"cmp"
@@ -15,6 +19,7 @@ import (
 
 	"onebp/internal/prng"
 	"onebp/model/eval"
+	"onebp/results"
 )
 
 // Spread is a quantity over runs (seeds): its mean, sample standard
@@ -116,15 +121,15 @@ func FormatP(p float64) string {
 // and tests the per-user difference of metric m. It fails when no seed
 // has both strategies with per-user values, or when they were evaluated
 // on different users.
-func Compare(dataset string, runs []*Run, m eval.Metric) (Comparison, error) {
+func Compare(dataset string, runs []*results.Run, m eval.Metric) (Comparison, error) {
 	c := Comparison{Dataset: dataset, Metric: m}
-	bySeed := map[uint64][2]*Run{}
+	bySeed := map[uint64][2]*results.Run{}
 	for _, r := range runs {
 		if r.Selected == nil || r.Selected.PerUser == nil {
 			continue
 		}
 		p := bySeed[r.Config.Seed]
-		p[strategyOrder(r.Strategy())] = r
+		p[results.StrategyOrder(r.Strategy())] = r
 		bySeed[r.Config.Seed] = p
 	}
 	var diff []float64
@@ -306,13 +311,13 @@ func Holm(cs []Comparison) {
 }
 
 // Comparisons tests OneBP against TwoBP on every dataset with validated
-// runs of both, for each of PairedMetrics, Holm-corrected over all of
+// runs of both, for each of results.PairedMetrics, Holm-corrected over all of
 // them; datasets without such runs are left out.
-func Comparisons(runs []*Run) []Comparison {
+func Comparisons(runs []*results.Run) []Comparison {
 	var cs []Comparison
-	names, groups := byDataset(runs)
+	names, groups := results.Cells(runs)
 	for _, name := range names {
-		for _, m := range PairedMetrics {
+		for _, m := range results.PairedMetrics {
 			if c, err := Compare(name, groups[name], m); err == nil {
 				cs = append(cs, c)
 			}
@@ -339,3 +344,7 @@ func holmSeeds(cs []Comparison) {
 		cs[i].SeedPHolm = family[k].PHolm
 	}
 }
+
+// Alpha is the family-wise significance level a difference is called
+// significant at, after Holm's correction.
+const Alpha = 0.05

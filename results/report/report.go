@@ -1,4 +1,4 @@
-package results
+package report
 
 import (
 	"fmt"
@@ -11,8 +11,11 @@ import (
 	"strings"
 
 	"onebp/internal/atomicfile"
+	"onebp/internal/texttable"
 	"onebp/model"
 	"onebp/model/eval"
+	"onebp/results"
+	"onebp/results/stats"
 )
 
 // relative is OneBP's change against TwoBP, in percent.
@@ -41,23 +44,23 @@ func seconds(s float64) string {
 // A protocol is one way of reading a run's test figures.
 type protocol struct {
 	name string
-	get  func(r *Run, m eval.Metric) (float64, bool)
+	get  func(r *results.Run, m eval.Metric) (float64, bool)
 }
 
 var (
-	validated = protocol{"validated", func(r *Run, m eval.Metric) (float64, bool) {
+	validated = protocol{"validated", func(r *results.Run, m eval.Metric) (float64, bool) {
 		if r.Selected == nil {
 			return 0, false
 		}
 		v, ok := r.Selected.Test[m]
 		return v, ok
 	}}
-	final = protocol{"final", func(r *Run, m eval.Metric) (float64, bool) { v, ok := r.Final[m]; return v, ok }}
-	best  = protocol{"best-on-test", func(r *Run, m eval.Metric) (float64, bool) { b, ok := r.Best[m]; return b.Value, ok }}
+	final = protocol{"final", func(r *results.Run, m eval.Metric) (float64, bool) { v, ok := r.Final[m]; return v, ok }}
+	best  = protocol{"best-on-test", func(r *results.Run, m eval.Metric) (float64, bool) { b, ok := r.Best[m]; return b.Value, ok }}
 )
 
 // protocolsOf are the protocols a dataset's runs support, validated first.
-func protocolsOf(runs []*Run) []protocol {
+func protocolsOf(runs []*results.Run) []protocol {
 	for _, r := range runs {
 		if r.Selected != nil {
 			return []protocol{validated, final, best}
@@ -67,7 +70,7 @@ func protocolsOf(runs []*Run) []protocol {
 }
 
 // byStrategy splits runs into OneBP's and TwoBP's.
-func byStrategy(runs []*Run) (one, two []*Run) {
+func byStrategy(runs []*results.Run) (one, two []*results.Run) {
 	for _, r := range runs {
 		if r.Strategy() == model.OneBP {
 			one = append(one, r)
@@ -80,7 +83,7 @@ func byStrategy(runs []*Run) (one, two []*Run) {
 
 // spread summarises get over runs, skipping runs without a value; ok is
 // false when none has one.
-func spread(runs []*Run, get func(*Run) (float64, bool)) (Spread, bool) {
+func spread(runs []*results.Run, get func(*results.Run) (float64, bool)) (stats.Spread, bool) {
 	var xs []float64
 	for _, r := range runs {
 		if v, ok := get(r); ok {
@@ -88,15 +91,15 @@ func spread(runs []*Run, get func(*Run) (float64, bool)) (Spread, bool) {
 		}
 	}
 	if len(xs) == 0 {
-		return Spread{}, false
+		return stats.Spread{}, false
 	}
-	return SpreadOf(xs), true
+	return stats.SpreadOf(xs), true
 }
 
 // QualityRows are a dataset's quality table: per metric and protocol,
 // both strategies over their seeds (mean ± sd [min, max] when there are
 // several) and OneBP's relative change of the mean.
-func QualityRows(runs []*Run) (header []string, rows [][]string) {
+func QualityRows(runs []*results.Run) (header []string, rows [][]string) {
 	one, two := byStrategy(runs)
 	protos := protocolsOf(runs)
 	header = []string{"metric"}
@@ -110,7 +113,7 @@ func QualityRows(runs []*Run) (header []string, rows [][]string) {
 	for _, name := range runs[0].MetricNames() {
 		row := []string{string(name)}
 		for _, p := range protos {
-			get := func(r *Run) (float64, bool) { return p.get(r, name) }
+			get := func(r *results.Run) (float64, bool) { return p.get(r, name) }
 			so, okOne := spread(one, get)
 			st, okTwo := spread(two, get)
 			row = append(row, spreadCell(so, okOne, F4), spreadCell(st, okTwo, F4), "-")
@@ -123,7 +126,7 @@ func QualityRows(runs []*Run) (header []string, rows [][]string) {
 	return header, rows
 }
 
-func spreadCell(s Spread, ok bool, f func(float64) string) string {
+func spreadCell(s stats.Spread, ok bool, f func(float64) string) string {
 	if !ok {
 		return "-"
 	}
@@ -134,15 +137,15 @@ func spreadCell(s Spread, ok bool, f func(float64) string) string {
 // each strategy: NDCG and recall at 20 under the best protocol the runs
 // support (validated, else final), the epochs to that state, the epoch's
 // median time, the run's training time and state memory.
-func HeadlineRows(one, two *Run) (header []string, rows [][]string) {
-	p := protocolsOf([]*Run{one, two})[0]
+func HeadlineRows(one, two *results.Run) (header []string, rows [][]string) {
+	p := protocolsOf([]*results.Run{one, two})[0]
 	header = []string{"", "OneBP", "TwoBP", "OneBP vs TwoBP"}
 	for _, m := range []eval.Metric{eval.NDCGAt20, eval.RecallAt20} {
 		o, _ := p.get(one, m)
 		t, _ := p.get(two, m)
 		rows = append(rows, []string{fmt.Sprintf("%s (%s)", m, p.name), F4(o), F4(t), relative(o, t)})
 	}
-	state := func(r *Run) float64 {
+	state := func(r *results.Run) float64 {
 		if p.name == validated.name && r.Selected != nil {
 			return float64(r.Selected.Epoch + 1)
 		}
@@ -161,39 +164,39 @@ func HeadlineRows(one, two *Run) (header []string, rows [][]string) {
 // false for a run without it.
 type measure struct {
 	name string
-	get  func(*Run) (float64, bool)
+	get  func(*results.Run) (float64, bool)
 	show func(float64) string
 }
 
-func always(f func(*Run) float64) func(*Run) (float64, bool) {
-	return func(r *Run) (float64, bool) { return f(r), true }
+func always(f func(*results.Run) float64) func(*results.Run) (float64, bool) {
+	return func(r *results.Run) (float64, bool) { return f(r), true }
 }
 
 func showMegabytes(x float64) string { return megabytes(int64(x)) }
 
 // The costs the reports, the summary and the findings compare.
 var (
-	epochTime = measure{"training time per epoch (median)", always(func(r *Run) float64 { t, _ := r.EpochSeconds(); return t }), seconds}
-	evalTime  = measure{"time per evaluation (median)", always(func(r *Run) float64 { _, e := r.EpochSeconds(); return e }), seconds}
-	runTime   = measure{"training time of the run (epochs x median)", always((*Run).TrainingSeconds), seconds}
-	stateSize = measure{"state memory (tables, Adam, gradients)", always(func(r *Run) float64 { return float64(r.Memory.StateBytes) }), showMegabytes}
-	peakSize  = measure{"peak resident memory of the run", always(func(r *Run) float64 { return float64(r.Memory.PeakRSSBytes) }), showMegabytes}
+	epochTime = measure{"training time per epoch (median)", always(func(r *results.Run) float64 { t, _ := r.EpochSeconds(); return t }), seconds}
+	evalTime  = measure{"time per evaluation (median)", always(func(r *results.Run) float64 { _, e := r.EpochSeconds(); return e }), seconds}
+	runTime   = measure{"training time of the run (epochs x median)", always((*results.Run).TrainingSeconds), seconds}
+	stateSize = measure{"state memory (tables, Adam, gradients)", always(func(r *results.Run) float64 { return float64(r.Memory.StateBytes) }), showMegabytes}
+	peakSize  = measure{"peak resident memory of the run", always(func(r *results.Run) float64 { return float64(r.Memory.PeakRSSBytes) }), showMegabytes}
 )
 
 // CostRows are a dataset's time and memory table, over the seeds.
-func CostRows(runs []*Run) (header []string, rows [][]string) {
+func CostRows(runs []*results.Run) (header []string, rows [][]string) {
 	one, two := byStrategy(runs)
 	header = []string{"", "OneBP", "TwoBP", "OneBP vs TwoBP"}
 	for _, c := range []measure{
 		epochTime, evalTime, runTime, stateSize, peakSize,
-		{"epochs trained", always(func(r *Run) float64 { return float64(r.EpochsTrained()) }), count},
-		{"epochs to the selected state (validation)", func(r *Run) (float64, bool) {
+		{"epochs trained", always(func(r *results.Run) float64 { return float64(r.EpochsTrained()) }), count},
+		{"epochs to the selected state (validation)", func(r *results.Run) (float64, bool) {
 			if r.Selected == nil {
 				return 0, false
 			}
 			return float64(r.Selected.Epoch + 1), true
 		}, count},
-		{"final training loss", func(r *Run) (float64, bool) {
+		{"final training loss", func(r *results.Run) (float64, bool) {
 			if len(r.Epochs) == 0 {
 				return 0, false
 			}
@@ -225,7 +228,12 @@ func count(x float64) string {
 // WriteReport writes results/README.md: the findings, then per dataset
 // OneBP against TwoBP in quality under each protocol, the paired tests,
 // cost, and the curves.
-func WriteReport(w io.Writer, runs []*Run) error {
+func WriteReport(w io.Writer, runs []*results.Run) error {
+	return writeReport(w, runs, stats.Comparisons(runs))
+}
+
+// writeReport is WriteReport with the comparisons computed.
+func writeReport(w io.Writer, runs []*results.Run, comparisons []stats.Comparison) error {
 	fmt.Fprint(w, `# results
 
 Written by `+"`onebp bench`"+` from the run records in `+"`runs/`"+`; never edited by hand.
@@ -245,7 +253,6 @@ OneBP's relative change of the mean.
 	if note := incompleteNote(runs); note != "" {
 		fmt.Fprint(w, "\n"+note)
 	}
-	comparisons := Comparisons(runs)
 	if len(comparisons) > 0 {
 		fmt.Fprint(w, "\n## Findings\n\n")
 		if err := writeFindings(w, runs, comparisons); err != nil {
@@ -266,7 +273,7 @@ OneBP's relative change of the mean.
 			orDash(c.Preset), Hyperparameters(c.Config), every(c.EvalEvery), protocolNote(c.Protocol), c.Source)
 		fmt.Fprintf(w, "Seeds: %s.  \n", seedList(group))
 		fmt.Fprint(w, unpairedNote(unpaired[name]))
-		commits, word := distinctEach(group, func(r *Run) []string {
+		commits, word := distinctEach(group, func(r *results.Run) []string {
 			var c []string
 			for _, id := range r.Commits() {
 				c = append(c, "`"+ShortCommit(id)+"`")
@@ -276,16 +283,16 @@ OneBP's relative change of the mean.
 		if len(commits) > 1 {
 			word = "commits"
 		}
-		each := func(f func(*Run) string) string { return strings.Join(distinct(group, f), ", ") }
-		code := each(func(r *Run) string { return string(r.Env.TrainingCode) })
+		each := func(f func(*results.Run) string) string { return strings.Join(distinct(group, f), ", ") }
+		code := each(func(r *results.Run) string { return string(r.Env.TrainingCode) })
 		if code != "" {
 			code = " (training code " + code + ")"
 		}
 		fmt.Fprintf(w, "Ran at %s %s%s with %s kernels, %s, on %s.\n\n", word, strings.Join(commits, ", "), code,
-			each(func(r *Run) string { return r.Env.Kernels }), each(func(r *Run) string { return Workers(r.Env.Workers) }),
-			each(func(r *Run) string { return r.Env.Machine() }))
+			each(func(r *results.Run) string { return r.Env.Kernels }), each(func(r *results.Run) string { return Workers(r.Env.Workers) }),
+			each(func(r *results.Run) string { return r.Env.Machine() }))
 		h, rows := QualityRows(group)
-		if err := WriteTable(w, true, h, rows); err != nil {
+		if err := texttable.Write(w, true, h, rows); err != nil {
 			return err
 		}
 		for _, cmp := range comparisons {
@@ -296,16 +303,16 @@ OneBP's relative change of the mean.
 		fmt.Fprintln(w)
 		fmt.Fprintln(w)
 		h, rows = CostRows(group)
-		if err := WriteTable(w, true, h, rows); err != nil {
+		if err := texttable.Write(w, true, h, rows); err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "\n![%s learning curves](curves/%s.svg)\n", name, unsafeName.ReplaceAllString(name, "_"))
+		fmt.Fprintf(w, "\n![%s learning curves](curves/%s.svg)\n", name, results.FileName(name))
 	}
 	return nil
 }
 
 // protocolNote describes a validated protocol after "evaluated ...".
-func protocolNote(p Protocol) string {
+func protocolNote(p results.Protocol) string {
 	if p.Validation == 0 {
 		return ""
 	}
@@ -317,9 +324,9 @@ func protocolNote(p Protocol) string {
 }
 
 // seedList lists the seeds each strategy ran.
-func seedList(runs []*Run) string {
+func seedList(runs []*results.Run) string {
 	one, two := byStrategy(runs)
-	list := func(rs []*Run) string {
+	list := func(rs []*results.Run) string {
 		var seeds []uint64
 		for _, r := range rs {
 			seeds = append(seeds, r.Config.Seed)
@@ -351,12 +358,12 @@ func Workers(n int) string {
 // distinct lists the values f takes over runs, each once, in the order
 // they first appear: the runs of a resumed or sharded suite may come from
 // several commits (of the same training code) and machines.
-func distinct(runs []*Run, f func(*Run) string) []string {
-	return distinctEach(runs, func(r *Run) []string { return []string{f(r)} })
+func distinct(runs []*results.Run, f func(*results.Run) string) []string {
+	return distinctEach(runs, func(r *results.Run) []string { return []string{f(r)} })
 }
 
 // distinctEach is distinct for a function with several values per run.
-func distinctEach(runs []*Run, f func(*Run) []string) []string {
+func distinctEach(runs []*results.Run, f func(*results.Run) []string) []string {
 	var seen []string
 	for _, r := range runs {
 		for _, v := range f(r) {
@@ -410,7 +417,7 @@ func every(n int) string {
 // SummaryRows are one line per dataset: the headline numbers of OneBP and
 // TwoBP side by side, over the seeds: NDCG@20 and recall@20 under the best
 // protocol the runs support (validated, else final), epoch time and memory.
-func SummaryRows(runs []*Run) (header []string, rows [][]string) {
+func SummaryRows(runs []*results.Run) (header []string, rows [][]string) {
 	header = []string{"dataset", "setup", "protocol", string(eval.NDCGAt20) + " OneBP / TwoBP", string(eval.RecallAt20) + " OneBP / TwoBP",
 		"median epoch time OneBP / TwoBP", "state memory OneBP / TwoBP", "peak RSS OneBP / TwoBP"}
 	names, groups, _ := byCell(runs)
@@ -422,7 +429,7 @@ func SummaryRows(runs []*Run) (header []string, rows [][]string) {
 		}
 		p := protocolsOf(group)[0]
 		quality := func(m eval.Metric) string {
-			return meanPair(one, two, func(r *Run) (float64, bool) { return p.get(r, m) }, F4)
+			return meanPair(one, two, func(r *results.Run) (float64, bool) { return p.get(r, m) }, F4)
 		}
 		cost := func(c measure) string { return meanPair(one, two, c.get, c.show) }
 		c := one[0].Config
@@ -441,7 +448,7 @@ func SummaryRows(runs []*Run) (header []string, rows [][]string) {
 }
 
 // meanPair reads "OneBP's mean / TwoBP's mean (OneBP's change)".
-func meanPair(one, two []*Run, get func(*Run) (float64, bool), show func(float64) string) string {
+func meanPair(one, two []*results.Run, get func(*results.Run) (float64, bool), show func(float64) string) string {
 	so, _ := spread(one, get)
 	st, _ := spread(two, get)
 	return fmt.Sprintf("%s / %s (%s)", show(so.Mean), show(st.Mean), relative(so.Mean, st.Mean))
@@ -468,7 +475,7 @@ func SummaryMarkers(dir string) (begin, end string) {
 // UpdateReadmeSummary replaces the summary of the results in dir between
 // its markers in the README at path, if it has them; it reports whether
 // it did.
-func UpdateReadmeSummary(path, dir string, runs []*Run) (bool, error) {
+func UpdateReadmeSummary(path, dir string, runs []*results.Run) (bool, error) {
 	summaryBegin, summaryEnd := SummaryMarkers(dir)
 	old, err := os.ReadFile(path)
 	if err != nil {
@@ -488,10 +495,10 @@ func UpdateReadmeSummary(path, dir string, runs []*Run) (bool, error) {
 	var b strings.Builder
 	b.WriteString(before + summaryBegin + "\n\n")
 	h, rows := SummaryRows(runs)
-	if err := WriteTable(&b, true, h, rows); err != nil {
+	if err := texttable.Write(&b, true, h, rows); err != nil {
 		return false, err
 	}
-	if cs := Comparisons(runs); len(cs) > 0 {
+	if cs := stats.Comparisons(runs); len(cs) > 0 {
 		b.WriteString("\n#### Findings\n\n")
 		if err := writeFindings(&b, runs, cs); err != nil {
 			return false, err

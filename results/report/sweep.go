@@ -1,4 +1,4 @@
-package results
+package report
 
 import (
 	"bufio"
@@ -10,8 +10,11 @@ import (
 	"strconv"
 	"strings"
 
+	"onebp/internal/texttable"
 	"onebp/model"
 	"onebp/model/eval"
+	"onebp/results"
+	"onebp/results/stats"
 )
 
 // A sweep's report: per point, both strategies, the paired difference with
@@ -20,7 +23,7 @@ import (
 
 // sweepOf is a dataset's sweep as its OneBP runs record it: the swept
 // names in order and the points, sorted by their values.
-func sweepOf(runs []*Run) (names []string, pts []Point) {
+func sweepOf(runs []*results.Run) (names []string, pts []results.Point) {
 	for _, r := range runs {
 		if r.Strategy() != model.OneBP || len(r.Point) == 0 {
 			continue
@@ -30,38 +33,17 @@ func sweepOf(runs []*Run) (names []string, pts []Point) {
 				names = append(names, f.Name)
 			}
 		}
-		if !slices.ContainsFunc(pts, func(p Point) bool { return p.String() == r.Point.String() }) {
+		if !slices.ContainsFunc(pts, func(p results.Point) bool { return p.String() == r.Point.String() }) {
 			pts = append(pts, r.Point)
 		}
 	}
-	slices.SortStableFunc(pts, comparePoints)
+	slices.SortStableFunc(pts, results.ComparePoints)
 	return names, pts
-}
-
-// comparePoints orders points field by field, numerically where both
-// values are numbers.
-func comparePoints(a, b Point) int {
-	for i := range min(len(a), len(b)) {
-		x, errX := strconv.ParseFloat(a[i].Value, 64)
-		y, errY := strconv.ParseFloat(b[i].Value, 64)
-		switch {
-		case errX == nil && errY == nil && x != y:
-			if x < y {
-				return -1
-			}
-			return 1
-		case errX != nil || errY != nil:
-			if c := strings.Compare(a[i].Value, b[i].Value); c != 0 {
-				return c
-			}
-		}
-	}
-	return len(a) - len(b)
 }
 
 // writeSweeps writes a section per swept dataset: the table of points and
 // a link to its plot (SweepPlots, written by Save).
-func writeSweeps(w io.Writer, runs []*Run, cs []Comparison) error {
+func writeSweeps(w io.Writer, runs []*results.Run, cs []stats.Comparison) error {
 	datasets, byName := datasetsOf(runs)
 	for _, d := range datasets {
 		names, pts := sweepOf(byName[d])
@@ -73,22 +55,22 @@ func writeSweeps(w io.Writer, runs []*Run, cs []Comparison) error {
 		header := []string{"point", "ndcg_at_20 OneBP / TwoBP", "OneBP - TwoBP ndcg_at_20", "recall_at_20 OneBP / TwoBP", "OneBP - TwoBP recall_at_20",
 			"median epoch", "epochs to the selected state", "training time of the run", "state memory"}
 		var rows [][]string
-		_, cells := byDataset(runs)
+		_, cells := results.Cells(runs)
 		for _, p := range pts {
-			one, two := byStrategy(cells[CellName(d, p)])
+			one, two := byStrategy(cells[results.CellName(d, p)])
 			if len(one) == 0 || len(two) == 0 {
 				continue
 			}
 			row := []string{p.String()}
 			for _, m := range []eval.Metric{eval.NDCGAt20, eval.RecallAt20} {
-				row = append(row, meanPair(one, two, func(r *Run) (float64, bool) { return validated.get(r, m) }, F4), comparisonCell(cs, CellName(d, p), m))
+				row = append(row, meanPair(one, two, func(r *results.Run) (float64, bool) { return validated.get(r, m) }, F4), comparisonCell(cs, results.CellName(d, p), m))
 			}
 			for _, c := range []measure{epochTime, selectedEpochs, runTime, stateSize} {
 				row = append(row, meanPair(one, two, c.get, c.show))
 			}
 			rows = append(rows, row)
 		}
-		if err := WriteTable(w, true, header, rows); err != nil {
+		if err := texttable.Write(w, true, header, rows); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "\n![sweep of %s on %s](curves/%s.svg)\n", strings.Join(names, " x "), d, sweepFile(d))
@@ -97,17 +79,17 @@ func writeSweeps(w io.Writer, runs []*Run, cs []Comparison) error {
 }
 
 // selectedEpochs is the epochs to a validated run's selected state.
-var selectedEpochs = measure{"epochs to the selected state (validation)", func(r *Run) (float64, bool) {
+var selectedEpochs = measure{"epochs to the selected state (validation)", func(r *results.Run) (float64, bool) {
 	if r.Selected == nil {
 		return 0, false
 	}
 	return float64(r.Selected.Epoch + 1), true
 }, count}
 
-func comparisonCell(cs []Comparison, cell string, m eval.Metric) string {
+func comparisonCell(cs []stats.Comparison, cell string, m eval.Metric) string {
 	for _, c := range cs {
 		if c.Dataset == cell && c.Metric == m {
-			s := fmt.Sprintf("%+.4f [%+.4f, %+.4f], %s", c.Mean, c.Lo, c.Hi, FormatP(c.PHolm))
+			s := fmt.Sprintf("%+.4f [%+.4f, %+.4f], %s", c.Mean, c.Lo, c.Hi, stats.FormatP(c.PHolm))
 			if !math.IsNaN(c.SeedPHolm) {
 				s += fmt.Sprintf(", seeds p = %.4f", c.SeedPHolm)
 			}
@@ -118,9 +100,9 @@ func comparisonCell(cs []Comparison, cell string, m eval.Metric) string {
 }
 
 // datasetsOf groups runs by dataset alone, in first-seen order.
-func datasetsOf(runs []*Run) ([]string, map[string][]*Run) {
+func datasetsOf(runs []*results.Run) ([]string, map[string][]*results.Run) {
 	var names []string
-	by := map[string][]*Run{}
+	by := map[string][]*results.Run{}
 	for _, r := range runs {
 		if _, ok := by[r.Dataset]; !ok {
 			names = append(names, r.Dataset)
@@ -130,7 +112,7 @@ func datasetsOf(runs []*Run) ([]string, map[string][]*Run) {
 	return names, by
 }
 
-func sweepFile(dataset string) string { return "sweep-" + fileName(dataset) }
+func sweepFile(dataset string) string { return "sweep-" + results.FileName(dataset) }
 
 // A sweepPlot is one panel of a sweep's plot: y against the first swept
 // parameter, one series per strategy or per combination of the other
@@ -152,9 +134,9 @@ type sweepSeries struct {
 // epoch, the epochs to the selected state, the run's training time and
 // the state memory, each against the first swept parameter (a log axis
 // when its values are positive and span a factor of 8 or more).
-func writeSweepSVG(w io.Writer, dataset string, runs []*Run, cs []Comparison) error {
+func writeSweepSVG(w io.Writer, dataset string, runs []*results.Run, cs []stats.Comparison) error {
 	names, pts := sweepOf(runs)
-	_, cells := byDataset(runs)
+	_, cells := results.Cells(runs)
 	first := names[0]
 	var xs []float64
 	for _, p := range pts {
@@ -164,8 +146,8 @@ func writeSweepSVG(w io.Writer, dataset string, runs []*Run, cs []Comparison) er
 	}
 	logX := slices.Min(xs) > 0 && slices.Max(xs)/slices.Min(xs) >= 8
 	// restOf names a point's other swept values: the series it belongs to.
-	restOf := func(p Point) string {
-		var rest Point
+	restOf := func(p results.Point) string {
+		var rest results.Point
 		for _, f := range p {
 			if f.Name != first {
 				rest = append(rest, f)
@@ -180,7 +162,7 @@ func writeSweepSVG(w io.Writer, dataset string, runs []*Run, cs []Comparison) er
 		bySeries := map[string]int{}
 		for i, p := range pts {
 			for _, c := range cs {
-				if c.Dataset != CellName(dataset, p) || c.Metric != m {
+				if c.Dataset != results.CellName(dataset, p) || c.Metric != m {
 					continue
 				}
 				key := restOf(p)
@@ -210,8 +192,8 @@ func writeSweepSVG(w io.Writer, dataset string, runs []*Run, cs []Comparison) er
 		for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
 			bySeries, base := map[string]int{}, len(sp.series)
 			for i, p := range pts {
-				one, two := byStrategy(cells[CellName(dataset, p)])
-				group := map[model.Strategy][]*Run{model.OneBP: one, model.TwoBP: two}[s]
+				one, two := byStrategy(cells[results.CellName(dataset, p)])
+				group := map[model.Strategy][]*results.Run{model.OneBP: one, model.TwoBP: two}[s]
 				sp2, ok := spread(group, c.get)
 				if !ok {
 					continue

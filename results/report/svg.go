@@ -1,4 +1,4 @@
-package results
+package report
 
 import (
 	"bufio"
@@ -8,6 +8,7 @@ import (
 	"math"
 	"onebp/model"
 	"onebp/model/eval"
+	"onebp/results"
 	"strings"
 )
 
@@ -156,7 +157,7 @@ func tickLabel(v float64) string { return strings.TrimSuffix(fmt.Sprintf("%.4g",
 // CurvePlots are a dataset's learning curves, one line per run: recall at
 // 20 against the epoch and against cumulative training seconds, NDCG at 20
 // and the training loss against the epoch.
-func CurvePlots(dataset string, runs []*Run) []Plot {
+func CurvePlots(dataset string, runs []*results.Run) []Plot {
 	recall, ndcg := string(eval.RecallAt20), string(eval.NDCGAt20)
 	plots := []Plot{
 		{Title: dataset + ": " + recall + " by epoch", XLabel: "epochs trained", YLabel: recall},

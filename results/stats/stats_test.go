@@ -1,12 +1,15 @@
-package results
+package stats
 
 import (
 	"math"
+	"strconv"
 	"testing"
 
 	"onebp/internal/prng"
+	"onebp/internal/runtest"
 	"onebp/model"
 	"onebp/model/eval"
+	"onebp/results"
 )
 
 func TestSpreadOf(t *testing.T) {
@@ -14,10 +17,10 @@ func TestSpreadOf(t *testing.T) {
 	if s.N != 4 || s.Mean != 2.5 || math.Abs(s.SD-math.Sqrt(5.0/3)) > 1e-15 || s.Min != 1 || s.Max != 4 {
 		t.Errorf("spread %+v", s)
 	}
-	if got := s.Format(F4); got != "2.5000 ± 1.2910 [1.0000, 4.0000]" {
+	if got := s.Format(f4); got != "2.5000 ± 1.2910 [1.0000, 4.0000]" {
 		t.Errorf("format %q", got)
 	}
-	if got := SpreadOf([]float64{0.25}).Format(F4); got != "0.2500" {
+	if got := SpreadOf([]float64{0.25}).Format(f4); got != "0.2500" {
 		t.Errorf("one run: %q", got)
 	}
 }
@@ -79,13 +82,13 @@ func TestSignFlipAndBootstrap(t *testing.T) {
 // TestCompare pairs runs by seed: per-user differences averaged over the
 // seeds both strategies ran.
 func TestCompare(t *testing.T) {
-	run := func(s model.Strategy, seed uint64, ndcg ...float32) *Run {
-		r := fakeRun("tiny", s, 1)
+	run := func(s model.Strategy, seed uint64, ndcg ...float32) *results.Run {
+		r := runtest.Fake("tiny", s, 1)
 		r.Config.Seed = seed
-		r.Selected = &Selected{PerUser: &PerUser{Users: len(ndcg), Values: map[eval.Metric]Float32s{eval.NDCGAt20: ndcg}}}
+		r.Selected = &results.Selected{PerUser: &results.PerUser{Users: len(ndcg), Values: map[eval.Metric]results.Float32s{eval.NDCGAt20: ndcg}}}
 		return r
 	}
-	runs := []*Run{
+	runs := []*results.Run{
 		run(model.OneBP, 1, 0.5, 0.25, 0.75), run(model.TwoBP, 1, 0.25, 0.25, 0.5),
 		run(model.OneBP, 2, 0.5, 0.5, 0.5), run(model.TwoBP, 2, 0.5, 0.25, 0.5),
 		run(model.OneBP, 3, 1, 1, 1), // no TwoBP partner: left out
@@ -102,7 +105,7 @@ func TestCompare(t *testing.T) {
 	if _, err := Compare("tiny", runs[:1], eval.NDCGAt20); err == nil {
 		t.Error("no pair compared")
 	}
-	runs[1].Selected.PerUser.Values[eval.NDCGAt20] = Float32s{0.5}
+	runs[1].Selected.PerUser.Values[eval.NDCGAt20] = results.Float32s{0.5}
 	if _, err := Compare("tiny", runs, eval.NDCGAt20); err == nil {
 		t.Error("different users compared")
 	}
@@ -130,20 +133,4 @@ func TestPairedT(t *testing.T) {
 	}
 }
 
-// TestVerdictNeedsSeeds: a per-user difference is called significant only
-// over at least MinSeeds seeds and when the seed-level test agrees.
-func TestVerdictNeedsSeeds(t *testing.T) {
-	for _, c := range []struct {
-		c    Comparison
-		want string
-	}{
-		{Comparison{Mean: 0.01, PHolm: 0.001, Seeds: []uint64{1, 2}, SeedPHolm: 0.01}, "OneBP better per user, but over 2 of the 3 seeds a difference needs, not called"},
-		{Comparison{Mean: -0.01, PHolm: 0.001, Seeds: []uint64{1, 2, 3}, SeedPHolm: 0.11}, "TwoBP better per user, but not across seeds: not significant"},
-		{Comparison{Mean: -0.01, PHolm: 0.001, Seeds: []uint64{1, 2, 3}, SeedPHolm: 0.01}, "TwoBP better, per user and across seeds"},
-		{Comparison{Mean: 0.01, PHolm: 0.2, Seeds: []uint64{1, 2, 3}, SeedPHolm: 0.01}, "no significant difference"},
-	} {
-		if got := verdict(c.c); got != c.want {
-			t.Errorf("verdict %+v = %q, want %q", c.c, got, c.want)
-		}
-	}
-}
+func f4(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }

@@ -1,4 +1,6 @@
-package results
+// Package texttable writes rows of text as a box table for terminals or a
+// Markdown table, numbers right-aligned.
+package texttable
 
 import (
 	"io"
@@ -14,7 +16,7 @@ import (
 // WriteTable renders rows under header: a box table for terminals, or a
 // Markdown table when markdown is set. Columns of numbers are right-aligned,
 // the others left-aligned; headers are kept as given.
-func WriteTable(w io.Writer, markdown bool, header []string, rows [][]string) error {
+func Write(w io.Writer, markdown bool, header []string, rows [][]string) error {
 	align := make([]tw.Align, len(header))
 	for k := range align {
 		align[k] = tw.AlignRight

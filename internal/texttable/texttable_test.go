@@ -1,4 +1,4 @@
-package results
+package texttable
 
 import (
 	"strings"
@@ -18,7 +18,7 @@ func TestLooksNumeric(t *testing.T) {
 
 func TestWriteTableMarkdown(t *testing.T) {
 	var b strings.Builder
-	if err := WriteTable(&b, true, []string{"dataset", "recall_at_20"}, [][]string{{"ml-100k", "0.3384"}}); err != nil {
+	if err := Write(&b, true, []string{"dataset", "recall_at_20"}, [][]string{{"ml-100k", "0.3384"}}); err != nil {
 		t.Fatal(err)
 	}
 	want := "| dataset | recall_at_20 |\n|:--------|-------------:|\n| ml-100k |       0.3384 |\n"
