@@ -96,29 +96,37 @@ func writePresetTable(w io.Writer) {
 	fmt.Fprintln(w, "The validated schedule follows -dim on Gowalla and Yelp2018 (DESIGN.md, \"Epoch caps of the LightGCN sets\"); other datasets take ml-100k's values.")
 }
 
+// A trainRequest is what train's flags ask for: the options, the dataset
+// and its setup under the preset with the flags applied.
+type trainRequest struct {
+	trainOptions
+	spec  data.Spec
+	hyper bench.Hyper
+}
+
 // parseTrain parses train's flags in two passes: the first finds the
 // dataset and the preset, the second parses the same arguments over the
 // preset's configuration, so the flags given override it and the others
 // keep it.
-func parseTrain(args []string, stdout, stderr io.Writer) (trainOptions, data.Spec, bench.Hyper, error) {
+func parseTrain(args []string, stdout, stderr io.Writer) (trainRequest, error) {
 	var o trainOptions
 	first := model.Config{Strategy: model.OneBP}
 	fs := newTrainFlags(stderr, &o, &first, &results.Protocol{})
 	if err := parseFlags(fs, args, stdout); err != nil {
-		return o, data.Spec{}, bench.Hyper{}, err
+		return trainRequest{}, err
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "onebp train: unexpected argument %q\n", fs.Arg(0))
 		fs.Usage()
-		return o, data.Spec{}, bench.Hyper{}, errUsage
+		return trainRequest{}, errUsage
 	}
 	spec, err := data.ParseSpec(o.dataset)
 	if err != nil {
-		return o, spec, bench.Hyper{}, badFlag("dataset", err)
+		return trainRequest{}, badFlag("dataset", err)
 	}
 	h, err := bench.PresetFor(spec, o.preset)
 	if err != nil {
-		return o, spec, h, flagError(err)
+		return trainRequest{}, flagError(err)
 	}
 	if first.Dim > 0 {
 		h.SetDim(first.Dim) // the validated schedule follows the dimension
@@ -127,13 +135,13 @@ func parseTrain(args []string, stdout, stderr io.Writer) (trainOptions, data.Spe
 	h.Config.Strategy = model.OneBP
 	second := newTrainFlags(io.Discard, &o, &h.Config, &h.Protocol)
 	if err := second.Parse(args); err != nil {
-		return o, spec, h, err
+		return trainRequest{}, err
 	}
 	given := map[string]bool{}
 	second.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	for _, name := range []string{"beta", "aggregation"} {
 		if given[name] && h.Config.Strategy == model.TwoBP {
-			return o, spec, h, badFlag(name, fmt.Errorf("does not apply to -strategy twobp, which has no moving aggregation"))
+			return trainRequest{}, badFlag(name, fmt.Errorf("does not apply to -strategy twobp, which has no moving aggregation"))
 		}
 	}
 	var set []string
@@ -145,33 +153,34 @@ func parseTrain(args []string, stdout, stderr io.Writer) (trainOptions, data.Spe
 		h.Source += "; " + strings.Join(set, ", ") + " set by flags"
 	}
 	if h.Config.Epochs < 1 {
-		return o, spec, h, badFlag("epochs", fmt.Errorf("%d: nothing to train (want at least 1; to evaluate or export a checkpoint, -resume it with -epochs set to the epochs it holds)", h.Config.Epochs))
+		return trainRequest{}, badFlag("epochs", fmt.Errorf("%d: nothing to train (want at least 1; to evaluate or export a checkpoint, -resume it with -epochs set to the epochs it holds)", h.Config.Epochs))
 	}
 	if err := h.Config.Check(); err != nil {
-		return o, spec, h, flagError(err)
+		return trainRequest{}, flagError(err)
 	}
 	if h.Protocol.Validation > 0 && h.Protocol.Select == "" {
 		h.Protocol.Select = results.DefaultSelect
 	}
 	if err := h.Protocol.Check(); err != nil {
-		return o, spec, h, flagError(err)
+		return trainRequest{}, flagError(err)
 	}
 	for _, err := range []error{
 		checkOutputFile("out", o.out), checkOutputFile("json", o.jsonOut),
 		checkOutputFile("checkpoint", o.checkpoint), checkOutputDir("export", o.export),
 	} {
 		if err != nil {
-			return o, spec, h, err
+			return trainRequest{}, err
 		}
 	}
-	return o, spec, h, nil
+	return trainRequest{o, spec, h}, nil
 }
 
 func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	o, spec, h, err := parseTrain(args, stdout, stderr)
+	req, err := parseTrain(args, stdout, stderr)
 	if err != nil {
 		return err
 	}
+	o, spec, h := req.trainOptions, req.spec, req.hyper
 	dir, err := data.Dir(o.data.dir)
 	if err != nil {
 		return err
@@ -180,46 +189,47 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	trainData, err := bench.TrainingData(d, h.Protocol, o.data.splitSeed)
-	if err != nil {
-		return err
+	rs := bench.RunSpec{
+		Data: d, Config: h.Config, Preset: o.preset, Source: h.Source, Protocol: h.Protocol, SplitSeed: o.data.splitSeed,
+		Checkpoint: o.checkpoint, Progress: stderr, KeepSelected: o.export != "" && h.Protocol.Validation > 0,
 	}
-	if err := h.Config.CheckFor(trainData); err != nil {
+	// Everything is checked before the banner: the configuration against
+	// the data the run trains on, then the checkpoint to resume, if any.
+	prepared, err := bench.Prepare(rs, nil)
+	if err != nil {
 		return flagError(err)
 	}
+	trainData := prepared.TrainData()
 	verb := "training"
 	if o.checkpoint != "" && o.resume == "" {
 		// A checkpoint to write that is already there is this run's,
 		// interrupted: go on from it rather than overwrite it.
 		if _, err := os.Stat(o.checkpoint); err == nil {
-			if _, err := bench.CheckResume(o.checkpoint, d, h.Config, h.Protocol, o.data.splitSeed); err != nil {
+			rs.Resume = o.checkpoint
+			if prepared, err = bench.Prepare(rs, trainData); err != nil {
 				return badFlag("checkpoint", fmt.Errorf("%s exists and is not this run's to resume (%v): remove it or give another path, so that nothing finished is overwritten", o.checkpoint, err))
 			}
-			o.resume = o.checkpoint
 		}
-	}
-	if o.resume != "" {
-		done, err := bench.CheckResume(o.resume, d, h.Config, h.Protocol, o.data.splitSeed)
-		if err != nil {
+	} else if o.resume != "" {
+		rs.Resume = o.resume
+		if prepared, err = bench.Prepare(rs, trainData); err != nil {
+			var fe *model.FieldError
+			if errors.As(err, &fe) && fe.Field == "epochs" {
+				return flagError(err)
+			}
 			return badFlag("resume", err)
 		}
-		switch {
-		case done > h.Config.Epochs:
-			return badFlag("epochs", fmt.Errorf("%d: want at least the %d epochs checkpoint %s holds (that many evaluates it without training)",
-				h.Config.Epochs, done, o.resume))
-		case done == h.Config.Epochs:
-			verb = fmt.Sprintf("evaluating the %d-epoch checkpoint %s of", done, o.resume)
-		default:
-			verb = fmt.Sprintf("resuming after %d epochs from %s:", done, o.resume)
-		}
+	}
+	switch done := prepared.ResumeEpochs; {
+	case rs.Resume == "":
+	case done == h.Config.Epochs:
+		verb = fmt.Sprintf("evaluating the %d-epoch checkpoint %s of", done, rs.Resume)
+	default:
+		verb = fmt.Sprintf("resuming after %d epochs from %s:", done, rs.Resume)
 	}
 	fmt.Fprintf(stderr, "%s %v on %s (%d users, %d items, %d train, %d test), preset %s: %s\n",
 		verb, h.Config.Strategy, d.Name, d.Users, d.Items, d.Train.NNZ(), d.Test.NNZ(), o.preset, report.Hyperparameters(h.Config))
-	r, err := bench.Run(ctx, bench.RunSpec{
-		Data: d, Config: h.Config, Preset: o.preset, Source: h.Source, Protocol: h.Protocol, SplitSeed: o.data.splitSeed,
-		Resume: o.resume, Checkpoint: o.checkpoint, Progress: stderr,
-		KeepSelected: o.export != "" && h.Protocol.Validation > 0,
-	})
+	r, err := prepared.Run(ctx)
 	if r == nil {
 		return flagError(err)
 	}

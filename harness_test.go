@@ -77,7 +77,7 @@ func TestTrainCommand(t *testing.T) {
 	}
 	_, _, err = runCmd(t, "train", "-dataset", smallData, "-strategy", "twobp", "-epochs", "2", "-lr", "0.01", "-batch", "256",
 		"-resume", filepath.Join(dir, "ckpt"))
-	if exitCode(err) != 2 || !strings.Contains(err.Error(), "-epochs: 2: want at least the 3 epochs checkpoint") {
+	if exitCode(err) != 2 || !strings.Contains(err.Error(), "-epochs 2: want at least the 3 epochs checkpoint") {
 		t.Errorf("resume with fewer epochs: %v", err)
 	}
 	_, _, err = runCmd(t, "train", "-dataset", smallData, "-strategy", "onebp", "-resume", filepath.Join(dir, "ckpt"))

@@ -49,15 +49,65 @@ type RunSpec struct {
 // ctx's error with the run as far as it got: every completed epoch, marked
 // Interrupted, without tables.
 func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
-	cfg, proto := spec.Config, spec.Protocol
-	if err := proto.Check(); err != nil {
-		return nil, err
-	}
-	resetPeakRSS()
-	trainData, err := TrainingData(spec.Data, proto, spec.SplitSeed)
+	p, err := Prepare(spec, nil)
 	if err != nil {
 		return nil, err
 	}
+	return p.Run(ctx)
+}
+
+// A Prepared run is a RunSpec checked once against its data, before
+// anything runs: the protocol, the configuration against the data it
+// trains on (its validation hold-out computed once), and the checkpoint
+// to resume, if any, against both.
+type Prepared struct {
+	spec      RunSpec
+	trainData *data.Dataset
+	// ResumeEpochs is how many epochs the Resume checkpoint holds (0
+	// without one).
+	ResumeEpochs int
+}
+
+// Prepare checks spec. trainData, when not nil, is TrainingData of
+// spec's data and protocol, computed by the caller for several runs of one
+// dataset.
+func Prepare(spec RunSpec, trainData *data.Dataset) (*Prepared, error) {
+	if err := spec.Protocol.Check(); err != nil {
+		return nil, err
+	}
+	if trainData == nil {
+		var err error
+		if trainData, err = TrainingData(spec.Data, spec.Protocol, spec.SplitSeed); err != nil {
+			return nil, err
+		}
+	}
+	if err := spec.Config.CheckFor(trainData); err != nil {
+		return nil, err
+	}
+	p := &Prepared{spec: spec, trainData: trainData}
+	if spec.Resume != "" {
+		done, err := checkResume(spec.Resume, trainData, spec.Config)
+		if err != nil {
+			return nil, err
+		}
+		if done > spec.Config.Epochs {
+			return nil, &model.FieldError{Field: "epochs", Value: fmt.Sprint(spec.Config.Epochs),
+				Want: fmt.Sprintf("at least the %d epochs checkpoint %s holds (that many evaluates it without training)", done, spec.Resume)}
+		}
+		p.ResumeEpochs = done
+	}
+	return p, nil
+}
+
+// TrainData is the data the run trains on: its dataset, or the rest of it
+// after the validation hold-out.
+func (p *Prepared) TrainData() *data.Dataset { return p.trainData }
+
+// Run runs the prepared run (see the package-level Run).
+func (p *Prepared) Run(ctx context.Context) (*results.Run, error) {
+	spec, trainData := p.spec, p.trainData
+	cfg, proto := spec.Config, spec.Protocol
+	resetPeakRSS()
 	tr, err := model.NewTrainer(trainData, cfg)
 	if err != nil {
 		return nil, err
@@ -79,10 +129,6 @@ func Run(ctx context.Context, spec RunSpec) (*results.Run, error) {
 		}
 		if err != nil {
 			return nil, fmt.Errorf("checkpoint %s: %w", spec.Resume, err)
-		}
-		if done := tr.EpochsDone(); done > cfg.Epochs {
-			return nil, &model.FieldError{Field: "epochs", Value: fmt.Sprint(cfg.Epochs),
-				Want: fmt.Sprintf("at least the %d epochs checkpoint %s already holds", done, spec.Resume)}
 		}
 	}
 	// Test first, then validation: both are ranked from one scoring pass.
@@ -223,17 +269,13 @@ func TrainingData(d *data.Dataset, p results.Protocol, splitSeed uint64) (*data.
 	return d.HoldOut(p.Validation, splitSeed)
 }
 
-// CheckResume says whether the checkpoint at path fits a run of cfg under
-// protocol p on d (the data it trains on, configuration, sizes, training
-// code), reading only its header, and returns the epochs it holds. When
-// there is no file at path, the error satisfies errors.Is(err,
-// fs.ErrNotExist).
-func CheckResume(path string, d *data.Dataset, cfg model.Config, p results.Protocol, splitSeed uint64) (int, error) {
+// checkResume says whether the checkpoint at path fits a run of cfg on
+// trainData (the data it trains on, configuration, sizes, size of the
+// file, training code), reading only its header, and returns the epochs
+// it holds. When there is no file at path, the error satisfies
+// errors.Is(err, fs.ErrNotExist).
+func checkResume(path string, trainData *data.Dataset, cfg model.Config) (int, error) {
 	info, err := model.ReadCheckpointInfo(path)
-	if err != nil {
-		return 0, err
-	}
-	trainData, err := TrainingData(d, p, splitSeed)
 	if err != nil {
 		return 0, err
 	}

@@ -20,6 +20,7 @@ func status(opts SuiteOptions, plan []job, now time.Time) error {
 	}
 	tw := tabwriter.NewWriter(opts.Log, 0, 0, 2, ' ', 0)
 	var recorded, started, toRun, jobs int
+	var loaded datasetCache
 	var took time.Duration
 	for i, j := range plan {
 		if !opts.Shard.has(i) {
@@ -44,11 +45,11 @@ func status(opts SuiteOptions, plan []job, now time.Time) error {
 			fmt.Fprintf(tw, "%s\t%v\t%s\n", state, j, why)
 			continue
 		}
-		d, err := j.spec.Load(opts.DataDir, opts.SplitSeed)
+		_, trainData, err := loaded.get(opts, j)
 		if err != nil {
 			return err
 		}
-		done, err := resumable(ckpt, d, j, opts.SplitSeed)
+		done, err := resumable(ckpt, trainData, j)
 		if err != nil {
 			toRun++
 			fmt.Fprintf(tw, "%s\t%v\t%s\n", state, j, startingOver(err))

@@ -106,15 +106,16 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 	}
 	start := time.Now()
 	var doneCost, doneSeconds float64
+	var loaded datasetCache
 	for i, j := range todo {
-		d, err := j.spec.Load(opts.DataDir, opts.SplitSeed)
+		d, trainData, err := loaded.get(opts, j)
 		if err != nil {
 			return err
 		}
 		cfg := j.config
 		ckpt := j.checkpoint(opts.Out)
 		resume, how, resumedAfter := "", "", 0
-		switch done, err := resumable(ckpt, d, j, opts.SplitSeed); {
+		switch done, err := resumable(ckpt, trainData, j); {
 		case err == nil:
 			resume, how, resumedAfter = ckpt, ", resuming from "+ckpt, done
 		case !errors.Is(err, fs.ErrNotExist):
@@ -128,13 +129,19 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 		spec := RunSpec{Data: d, Config: cfg, Point: j.point, Preset: opts.Preset, Source: j.hyper.Source,
 			Protocol: j.hyper.Protocol, SplitSeed: opts.SplitSeed, Progress: opts.Progress,
 			Resume: resume, Checkpoint: ckpt, CheckpointEvery: opts.CheckpointEvery}
-		r, err := Run(ctx, spec)
+		prepared, err := Prepare(spec, trainData)
+		if err != nil {
+			return fmt.Errorf("%v: %w", j, err)
+		}
+		r, err := prepared.Run(ctx)
 		if resume != "" && errors.Is(err, model.ErrDamagedCheckpoint) {
 			// Its header fit, its body does not: one damaged file does not
 			// stop the grid.
 			fmt.Fprintf(opts.Log, "%v: %s\n", j, startingOver(err))
 			spec.Resume, resumedAfter = "", 0
-			r, err = Run(ctx, spec)
+			if prepared, err = Prepare(spec, trainData); err == nil {
+				r, err = prepared.Run(ctx)
+			}
 		}
 		if err != nil {
 			err = fmt.Errorf("%v: %w", j, err)
@@ -444,12 +451,39 @@ func whyNotJob(r *results.Run, j job, preset Preset) string {
 // errors.Is(err, fs.ErrNotExist) when there is none, otherwise because it
 // is damaged, of another setup or training code, or beyond the job's
 // epochs (such a checkpoint is left to be overwritten).
-func resumable(ckpt string, d *data.Dataset, j job, splitSeed uint64) (epochs int, err error) {
-	done, err := CheckResume(ckpt, d, j.config, j.hyper.Protocol, splitSeed)
+func resumable(ckpt string, trainData *data.Dataset, j job) (epochs int, err error) {
+	done, err := checkResume(ckpt, trainData, j.config)
 	if err == nil && done > j.config.Epochs {
 		err = fmt.Errorf("checkpoint %s holds %d epochs, more than the job's %d", ckpt, done, j.config.Epochs)
 	}
 	return done, err
+}
+
+// datasetCache holds the dataset of the jobs being run and the data they
+// train on, so that a grid loads each dataset, and computes its hold-out,
+// once while running its jobs (they come in dataset order), yet holds
+// one dataset at a time: a run's peak memory is its own.
+type datasetCache struct {
+	spec         data.Spec
+	split        float64 // the validation share trainData holds out
+	d, trainData *data.Dataset
+}
+
+func (c *datasetCache) get(opts SuiteOptions, j job) (d, trainData *data.Dataset, err error) {
+	if c.d == nil || c.spec != j.spec {
+		c.d, c.trainData = nil, nil
+		if c.d, err = j.spec.Load(opts.DataDir, opts.SplitSeed); err != nil {
+			return nil, nil, err
+		}
+		c.spec = j.spec
+	}
+	if c.trainData == nil || c.split != j.hyper.Protocol.Validation {
+		if c.trainData, err = TrainingData(c.d, j.hyper.Protocol, opts.SplitSeed); err != nil {
+			return nil, nil, err
+		}
+		c.split = j.hyper.Protocol.Validation
+	}
+	return c.d, c.trainData, nil
 }
 
 // startingOver says that a job whose checkpoint cannot be resumed, for

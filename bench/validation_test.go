@@ -141,10 +141,10 @@ func TestResumeKeepsWhoTrained(t *testing.T) {
 	other := filepath.Join(dir, "other")
 	saveAsOtherCode(t, ckpt, other, spec.Data, spec.Config, spec.Protocol, spec.SplitSeed)
 	want := "was trained by other training code (000000000000, now " + string(mustCode(t, spec.Config)) + ")"
-	if _, err := CheckResume(other, spec.Data, spec.Config, spec.Protocol, spec.SplitSeed); err == nil || !strings.Contains(err.Error(), want) {
-		t.Errorf("CheckResume: %v, want %q", err, want)
-	}
 	spec.Resume = other
+	if _, err := Prepare(spec, nil); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Prepare: %v, want %q", err, want)
+	}
 	if _, err := Run(context.Background(), spec); err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("Run: %v, want %q", err, want)
 	}
