@@ -1,0 +1,61 @@
+package main
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestHelpGolden pins what `onebp -h` and every command's -h print, so
+// that a change to the interface is a reviewed change to
+// testdata/cli/*.golden: go test -run HelpGolden -update rewrites them,
+// and a mismatch leaves the output beside the golden as NAME.got.
+func TestHelpGolden(t *testing.T) {
+	names := []string{"help"}
+	for name := range commands {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		args := []string{name, "-h"}
+		if name == "help" {
+			args = []string{"-h"}
+		}
+		stdout, _, err := runCmd(t, args...)
+		if err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		checkCLIGolden(t, filepath.Join("testdata", "cli", name+".golden"), stdout)
+	}
+}
+
+// checkCLIGolden compares got with the golden file, or rewrites it under
+// -update; on a mismatch it writes got to the golden's name with .got.
+func checkCLIGolden(t *testing.T, golden, got string) {
+	t.Helper()
+	if *updateGoldens {
+		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (go test -run %s -update writes it)", err, t.Name())
+	}
+	gotPath := strings.TrimSuffix(golden, ".golden") + ".got"
+	if got != string(want) {
+		os.WriteFile(gotPath, []byte(got), 0o644)
+		t.Errorf("%s differs from what the command prints now (written to %s; -update accepts it)", golden, gotPath)
+		return
+	}
+	os.Remove(gotPath)
+}
+
+var updateGoldens = flag.Bool("update", false, "rewrite the golden files")
