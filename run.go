@@ -38,7 +38,8 @@ func badFlag(name string, err error) error { return badArg(fmt.Errorf("-%s: %w",
 // (flags are named as the fields are); other errors pass unchanged.
 func flagError(err error) error {
 	var fe *model.FieldError
-	if errors.As(err, &fe) {
+	var oe *bench.OptionError
+	if errors.As(err, &fe) || errors.As(err, &oe) {
 		return badArg(fmt.Errorf("-%w", err))
 	}
 	return err

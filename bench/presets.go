@@ -106,7 +106,7 @@ func unknownPreset(p Preset) error {
 	for _, q := range Presets {
 		names = append(names, string(q))
 	}
-	return &model.FieldError{Field: "preset", Value: strconv.Quote(string(p)), Want: strings.Join(names, " or ")}
+	return &OptionError{Option: "preset", Value: strconv.Quote(string(p)), Want: strings.Join(names, " or ")}
 }
 
 // MarshalText writes a preset's name.

@@ -61,7 +61,7 @@ func ParseShard(s string) (Shard, error) {
 	sh.K, errK = strconv.Atoi(k)
 	sh.N, errN = strconv.Atoi(n)
 	if !ok || errK != nil || errN != nil || sh.N < 1 || sh.K < 1 || sh.K > sh.N {
-		return Shard{}, &model.FieldError{Field: "shard", Value: strconv.Quote(s), Want: "K/N with 1 <= K <= N"}
+		return Shard{}, &OptionError{Option: "shard", Value: strconv.Quote(s), Want: "K/N with 1 <= K <= N"}
 	}
 	return sh, nil
 }
@@ -85,7 +85,7 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 		}
 	}
 	if opts.Seeds < 0 {
-		return &model.FieldError{Field: "seeds", Value: fmt.Sprint(opts.Seeds), Want: "at least 1"}
+		return &OptionError{Option: "seeds", Value: fmt.Sprint(opts.Seeds), Want: "at least 1"}
 	}
 	if err := checkSweeps(opts.Sweeps, opts.Set); err != nil {
 		return err

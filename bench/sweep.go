@@ -28,10 +28,10 @@ var SweepNames = []string{"dim", "beta", "negatives", "lr", "l2", "temperature",
 func ParseSweep(s string) (Sweep, error) {
 	name, list, ok := strings.Cut(s, "=")
 	if !ok || list == "" {
-		return Sweep{}, &model.FieldError{Field: "sweep", Value: strconv.Quote(s), Want: "NAME=V1,V2,... with NAME one of " + strings.Join(SweepNames, ", ")}
+		return Sweep{}, &OptionError{Option: "sweep", Value: strconv.Quote(s), Want: "NAME=V1,V2,... with NAME one of " + strings.Join(SweepNames, ", ")}
 	}
 	if !slices.Contains(SweepNames, name) {
-		return Sweep{}, &model.FieldError{Field: "sweep", Value: strconv.Quote(name), Want: "one of " + strings.Join(SweepNames, ", ")}
+		return Sweep{}, &OptionError{Option: "sweep", Value: strconv.Quote(name), Want: "one of " + strings.Join(SweepNames, ", ")}
 	}
 	sw := Sweep{Name: name}
 	for _, v := range strings.Split(list, ",") {
@@ -42,7 +42,7 @@ func ParseSweep(s string) (Sweep, error) {
 			return Sweep{}, fmt.Errorf("sweep %s: %w", name, err)
 		}
 		if slices.Contains(sw.Values, v) {
-			return Sweep{}, &model.FieldError{Field: "sweep", Value: strconv.Quote(s), Want: fmt.Sprintf("each value once (%s=%s twice)", name, v)}
+			return Sweep{}, &OptionError{Option: "sweep", Value: strconv.Quote(s), Want: fmt.Sprintf("each value once (%s=%s twice)", name, v)}
 		}
 		sw.Values = append(sw.Values, v)
 	}
@@ -57,7 +57,7 @@ func checkSweeps(sweeps []Sweep, set []model.Field) error {
 	}
 	for _, sw := range sweeps {
 		if seen[sw.Name] {
-			return &model.FieldError{Field: "sweep", Value: strconv.Quote(sw.Name), Want: "a hyper-parameter swept once and not also set"}
+			return &OptionError{Option: "sweep", Value: strconv.Quote(sw.Name), Want: "a hyper-parameter swept once and not also set"}
 		}
 		seen[sw.Name] = true
 	}
