@@ -46,12 +46,13 @@ type trainOptions struct {
 	out, jsonOut, export, checkpoint, resume string
 }
 
-// protocolFlags registers the evaluation protocol's flags over p's values.
+// protocolFlags registers the evaluation protocol's flags over p's values,
+// named as results.Protocol names its settings.
 func protocolFlags(fs *flag.FlagSet, p *results.Protocol) {
-	fs.IntVar(&p.EvalEvery, "eval-every", p.EvalEvery, "evaluate every K epochs (and always after the last)")
-	fs.Float64Var(&p.Validation, "validation", p.Validation, "hold out this share of each user's training items (seeded by -split-seed) to select the epoch on; 0: the reference protocol, no selection")
-	fs.StringVar((*string)(&p.Select), "select", string(p.Select), "with -validation: the validation metric that selects the epoch (default "+string(results.DefaultSelect)+")")
-	fs.IntVar(&p.Patience, "patience", p.Patience, "with -validation: stop after this many evaluations without improvement (0: never early)")
+	fs.IntVar(&p.EvalEvery, results.EvalEveryName, p.EvalEvery, "evaluate every K epochs (and always after the last)")
+	fs.Float64Var(&p.Validation, results.ValidationName, p.Validation, "hold out this share of each user's training items (seeded by -split-seed) to select the epoch on; 0: the reference protocol, no selection")
+	fs.StringVar((*string)(&p.Select), results.SelectName, string(p.Select), "with -validation: the validation metric that selects the epoch (default "+string(results.DefaultSelect)+")")
+	fs.IntVar(&p.Patience, results.PatienceName, p.Patience, "with -validation: stop after this many evaluations without improvement (0: never early)")
 }
 
 func newTrainFlags(stderr io.Writer, o *trainOptions, c *model.Config, p *results.Protocol) *flag.FlagSet {

@@ -60,7 +60,13 @@ func (r *Record) cells() (map[cell]float64, []cell) {
 
 // environmentKeys are the configuration lines that say where a run ran,
 // not what it computed: they may differ between comparable result sets.
-var environmentKeys = map[string]bool{"commit": true, "go": true, "goos": true, "goarch": true, "cpu": true, "kernels": true, "workers": true, "training-code": true, "cores": true, "memory": true}
+var environmentKeys = func() map[string]bool {
+	keys := map[string]bool{}
+	for _, kv := range envLines(Env{}) {
+		keys[kv[0]] = true
+	}
+	return keys
+}()
 
 // subject is what a benchmark name is about, the part before "/strategy=":
 // "BenchmarkQuality/dataset=ml-100k".

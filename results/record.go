@@ -22,19 +22,15 @@ import (
 // benchmark name).
 func configLines(r *Run) [][2]string {
 	c := r.Config
-	lines := [][2]string{
-		{"commit", r.Env.Commit}, {"go", r.Env.Go}, {"goos", r.Env.GOOS}, {"goarch", r.Env.GOARCH},
-		{"cpu", r.Env.CPU}, {"kernels", r.Env.Kernels}, {"workers", strconv.Itoa(r.Env.Workers)}, {"training-code", string(r.Env.TrainingCode)},
-		{"cores", strconv.Itoa(r.Env.Cores)}, {"memory", fmt.Sprintf("%.1fGiB", float64(r.Env.MemoryBytes)/(1<<30))},
+	lines := append(envLines(r.Env), [][2]string{
 		{"dataset", r.Dataset}, {"dataset-sha256", r.DatasetFingerprint}, {"split", r.Split},
 		{"preset", c.Preset}, {"hyperparameters-from", c.Source},
-	}
+	}...)
 	for _, f := range c.Hyperparameters() {
 		lines = append(lines, [2]string{f.Name, f.Value})
 	}
-	lines = append(lines, [2]string{"eval-every", strconv.Itoa(c.EvalEvery)}, [2]string{"validation", Exact(c.Validation)})
-	if c.Validation > 0 {
-		lines = append(lines, [2]string{"select", string(c.Select)}, [2]string{"patience", strconv.Itoa(c.Patience)})
+	for _, f := range c.Protocol.Fields() {
+		lines = append(lines, [2]string{f.Name, f.Value})
 	}
 	return lines
 }
@@ -47,6 +43,16 @@ func configLines(r *Run) [][2]string {
 var provenanceKeys = map[string]bool{"commit": true, "training-code": true}
 
 const provenancePrefix = "# "
+
+// envLines are where a run ran, as records write it: the one definition
+// of the environment's keys (diff ignores them as environmentKeys).
+func envLines(e Env) [][2]string {
+	return [][2]string{
+		{"commit", e.Commit}, {"go", e.Go}, {"goos", e.GOOS}, {"goarch", e.GOARCH},
+		{"cpu", e.CPU}, {"kernels", e.Kernels}, {"workers", strconv.Itoa(e.Workers)}, {"training-code", string(e.TrainingCode)},
+		{"cores", strconv.Itoa(e.Cores)}, {"memory", fmt.Sprintf("%.1fGiB", float64(e.MemoryBytes)/(1<<30))},
+	}
+}
 
 func writeConfig(w io.Writer, r *Run) {
 	fmt.Fprintln(w)

@@ -17,6 +17,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"golang.org/x/exp/stats"
@@ -90,6 +91,24 @@ type Protocol struct {
 	Patience int         `json:"patience,omitempty"`
 }
 
+// The protocol's settings as records, reports and flags name them.
+const (
+	EvalEveryName  = "eval-every"
+	ValidationName = "validation"
+	SelectName     = "select"
+	PatienceName   = "patience"
+)
+
+// Fields lists the protocol's settings in order, as records write them:
+// select and patience only under a validation share, where they apply.
+func (p Protocol) Fields() []model.Field {
+	f := []model.Field{{Name: EvalEveryName, Value: strconv.Itoa(p.EvalEvery)}, {Name: ValidationName, Value: Exact(p.Validation)}}
+	if p.Validation > 0 {
+		f = append(f, model.Field{Name: SelectName, Value: string(p.Select)}, model.Field{Name: PatienceName, Value: strconv.Itoa(p.Patience)})
+	}
+	return f
+}
+
 // DefaultSelect is the metric that selects a validated run's epoch unless
 // another is asked for.
 var DefaultSelect = eval.NDCGAt20
@@ -101,20 +120,20 @@ func (p Protocol) Check() error {
 	}
 	switch {
 	case p.EvalEvery < 1:
-		return bad("eval-every", p.EvalEvery, "at least 1")
+		return bad(EvalEveryName, p.EvalEvery, "at least 1")
 	case !(p.Validation >= 0 && p.Validation < 1):
-		return bad("validation", p.Validation, "a share of each user's training items, 0 <= share < 1 (0: no validation)")
+		return bad(ValidationName, p.Validation, "a share of each user's training items, 0 <= share < 1 (0: no validation)")
 	case p.Validation == 0 && (p.Select != "" || p.Patience != 0):
-		return bad("validation", p.Validation, "more than 0 for select or patience to apply")
+		return bad(ValidationName, p.Validation, "more than 0 for select or patience to apply")
 	case p.Patience < 0:
-		return bad("patience", p.Patience, "at least 0 (0: no early stopping)")
+		return bad(PatienceName, p.Patience, "at least 0 (0: no early stopping)")
 	}
 	if names := (eval.Metrics{Ks: eval.DefaultKs}).Names(); p.Validation > 0 && !slices.Contains(names, p.Select) {
 		var want []string
 		for _, m := range names {
 			want = append(want, string(m))
 		}
-		return bad("select", p.Select, "one of "+strings.Join(want, ", "))
+		return bad(SelectName, p.Select, "one of "+strings.Join(want, ", "))
 	}
 	return nil
 }
