@@ -6,10 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"onebp/bench"
-	"onebp/model"
 	"runtime/debug"
 	"sort"
+
+	"onebp/bench"
+	"onebp/model"
 )
 
 // errUsage marks a command-line mistake whose explanation was already

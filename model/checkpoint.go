@@ -11,8 +11,9 @@ import (
 	"hash"
 	"io"
 	"math"
-	"onebp/data"
 	"os"
+
+	"onebp/data"
 
 	"onebp/internal/atomicfile"
 )

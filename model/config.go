@@ -3,12 +3,13 @@ package model
 import (
 	"encoding"
 	"fmt"
-	"onebp/data"
 	"reflect"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+
+	"onebp/data"
 )
 
 // Strategy is how the user tower learns.

@@ -1,11 +1,12 @@
 package results_test
 
 import (
+	"strings"
+	"testing"
+
 	"onebp/internal/runtest"
 	"onebp/model"
 	"onebp/results"
-	"strings"
-	"testing"
 )
 
 // TestCheckCells: runs that differ in seed and strategy share a cell; any

@@ -4,10 +4,11 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"onebp/internal/texttable"
 	"slices"
 	"strconv"
 	"strings"
+
+	"onebp/internal/texttable"
 )
 
 // A result's identity in a diff: its name and, for a name that occurs

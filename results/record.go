@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"onebp/model/eval"
 	"slices"
 	"strconv"
 	"strings"
+
+	"onebp/model/eval"
 )
 
 // Run records use the Go benchmark text format, so that benchstat reads

@@ -4,15 +4,16 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
 	"onebp/internal/runtest"
 	"onebp/model"
 	"onebp/model/eval"
 	"onebp/results"
 	"onebp/results/stats"
-	"os"
-	"path/filepath"
-	"strings"
-	"testing"
 )
 
 func TestSVGIsWellFormed(t *testing.T) {

@@ -6,10 +6,11 @@ import (
 	"html"
 	"io"
 	"math"
+	"strings"
+
 	"onebp/model"
 	"onebp/model/eval"
 	"onebp/results"
-	"strings"
 )
 
 // A Series is one line of a plot.
