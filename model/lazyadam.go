@@ -63,8 +63,10 @@ func (p *skipPlan) plan(lr float64, last, k uint32) {
 	for j := range p.steps {
 		b1j *= AdamBeta1
 		b2j *= AdamBeta2
-		c := lr * b1j / (1 - b1L*b1j)
-		e := math.Sqrt(b2j) / math.Sqrt(1-b2L*b2j)
+		// Explicit conversions round every product, so that no build fuses
+		// a multiply and an add (the Go spec allows it otherwise).
+		c := lr * b1j / (1 - float64(b1L*b1j))
+		e := math.Sqrt(b2j) / math.Sqrt(1-float64(b2L*b2j))
 		p.c[j], p.e[j] = c, e
 		if j < directSteps {
 			p.c32[j], p.e32[j] = float32(c), float32(e)
@@ -72,7 +74,7 @@ func (p *skipPlan) plan(lr float64, last, k uint32) {
 		inv := 1 / e
 		pw := inv
 		for n := range skipTerms {
-			coef[n] += c * pw
+			coef[n] += float64(c * pw)
 			pw *= inv
 		}
 	}
@@ -104,15 +106,28 @@ func (p *skipPlan) catchUp(w, m, v []float32) {
 		return
 	}
 	m, v = m[:len(w)], v[:len(w)]
-	for i, vi := range v {
-		if vi < p.f32.VMin && m[i] != 0 {
-			s, sum := math.Sqrt(float64(vi)), 0.0
-			for j := range p.steps {
-				sum += p.c[j] / (p.e[j]*s + AdamEps)
-			}
-			w[i] = float32(float64(w[i]) - float64(m[i])*sum)
+	// The elements to replay, gathered a chunk at a time so that their
+	// sums run side by side (f32.SumSteps); late in training they are many.
+	const chunk = 64
+	var idx [chunk]int
+	var sq, sum [chunk]float64
+	replay := func(n int) {
+		f32.SumSteps(sq[:n], p.c[:p.steps], p.e[:p.steps], AdamEps, sum[:n])
+		for k, i := range idx[:n] {
+			w[i] = float32(float64(w[i]) - float64(float64(m[i])*sum[k]))
 		}
 	}
+	n := 0
+	for i, vi := range v {
+		if vi < p.f32.VMin && m[i] != 0 {
+			idx[n], sq[n] = i, math.Sqrt(float64(vi))
+			if n++; n == chunk {
+				replay(n)
+				n = 0
+			}
+		}
+	}
+	replay(n)
 	f32.CatchUp(w, m, v, &p.f32)
 }
 

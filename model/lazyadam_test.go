@@ -1,8 +1,10 @@
 package model
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"onebp/model/f32"
@@ -81,4 +83,71 @@ func ulp32(x float32) float64 {
 // within says whether got is within n float32 roundings of want.
 func within(got float32, want float64, n int) bool {
 	return math.Abs(float64(got)-want) <= float64(n)*ulp32(float32(want))+1e-45
+}
+
+// TestCatchUpReplayIsTheScalarLoop: the float64 replay, gathered and
+// summed side by side (f32.SumSteps), gives the bits of the element-by-
+// element loop it replaced, on rows where many elements need it.
+func TestCatchUpReplayIsTheScalarLoop(t *testing.T) {
+	src := rand.New(rand.NewPCG(3, 4))
+	var plans skipPlans
+	plans.lr = 5e-4
+	for _, n := range []int{1, 5, 64, 65, 200, 1024} {
+		for _, k := range []uint32{33, 100, 300} {
+			w, m, v := make([]float32, n), make([]float32, n), make([]float32, n)
+			for i := range w {
+				w[i] = float32(src.NormFloat64() * 0.05)
+				m[i] = float32(1e-6 * src.NormFloat64())
+				v[i] = float32(1e-22 * src.Float64()) // below the series' reach
+				if i%7 == 3 {
+					v[i] = float32(1e-8 * src.Float64()) // within it
+				}
+				if i%11 == 5 {
+					m[i] = 0
+				}
+			}
+			p := plans.get(791, k)
+			ow, om, ov := slices.Clone(w), slices.Clone(m), slices.Clone(v)
+			for i, vi := range ov {
+				if vi < p.f32.VMin && om[i] != 0 {
+					s, sum := math.Sqrt(float64(vi)), 0.0
+					for j := range p.steps {
+						sum += p.c[j] / (float64(p.e[j]*s) + AdamEps)
+					}
+					ow[i] = float32(float64(ow[i]) - float64(float64(om[i])*sum))
+				}
+			}
+			f32.CatchUp(ow, om, ov, &p.f32)
+			p.catchUp(w, m, v)
+			for i := range w {
+				if math.Float32bits(w[i]) != math.Float32bits(ow[i]) || m[i] != om[i] || v[i] != ov[i] {
+					t.Fatalf("n %d, k %d, element %d: w %v m %v v %v, the loop gives %v %v %v", n, k, i, w[i], m[i], v[i], ow[i], om[i], ov[i])
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkCatchUpReplay times catching up a row of 1024 elements whose v
+// is below the series' reach (the float64 replay late in TwoBP training)
+// after k skipped steps.
+func BenchmarkCatchUpReplay(b *testing.B) {
+	var plans skipPlans
+	plans.lr = 5e-4
+	for _, k := range []uint32{64, 256} {
+		b.Run(fmt.Sprintf("k=%d", k), func(b *testing.B) {
+			src := rand.New(rand.NewPCG(5, 6))
+			w, m, v := make([]float32, 1024), make([]float32, 1024), make([]float32, 1024)
+			for i := range w {
+				w[i], m[i], v[i] = float32(src.NormFloat64()*0.05), float32(1e-6*src.NormFloat64()), float32(1e-22*src.Float64())
+			}
+			p := plans.get(791, k)
+			for b.Loop() {
+				p.catchUp(w, m, v)
+				for i := range v { // as before the catch-up, which decayed them
+					m[i], v[i] = float32(1e-6*src.NormFloat64()), float32(1e-22*src.Float64())
+				}
+			}
+		})
+	}
 }

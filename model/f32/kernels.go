@@ -14,6 +14,7 @@ type kernels struct {
 	adam       func(p, g, m, v []float32, s *AdamStep) bool
 	catchUp    func(w, m, v []float32, s *SkipSteps)
 	catchUpSum func(w, m, v, c, e []float32, eps, decay1, decay2 float32)
+	sumSteps   func(s, c, e []float64, eps float64, out []float64)
 	packItems  func(p *Panel, items []float32)
 	scores     func(users []float32, panel *Panel, i0, i1 int, out []float32)
 }
@@ -28,6 +29,7 @@ var portable = &kernels{
 	adam:       adamPortable,
 	catchUp:    catchUpPortable,
 	catchUpSum: catchUpSumPortable,
+	sumSteps:   sumStepsPortable,
 	packItems:  packItemsPortable,
 	scores:     scoresPortable,
 }

@@ -315,3 +315,31 @@ s18done:
 	VMOVUPS Y0, 0(DX)
 	VZEROUPPER
 	RET
+
+// func sumSteps4(s, c, e *float64, n int, eps float64, out *float64)
+// out[0:4] = sum over j of c[j] / (e[j]*s[0:4] + eps), in j order, float64.
+TEXT ·sumSteps4(SB), NOSPLIT, $0-48
+	MOVQ s+0(FP), SI
+	MOVQ c+8(FP), R10
+	MOVQ e+16(FP), R11
+	MOVQ n+24(FP), CX
+	VBROADCASTSD eps+32(FP), Y12
+	MOVQ out+40(FP), DI
+	VMOVUPD (SI), Y2          // s
+	VXORPD Y3, Y3, Y3         // sum
+	XORQ BX, BX
+sumsteps:
+	CMPQ BX, CX
+	JGE sumstepsdone
+	VBROADCASTSD (R11)(BX*8), Y4
+	VMULPD Y2, Y4, Y4         // e[j]*s
+	VADDPD Y12, Y4, Y4        // + eps
+	VBROADCASTSD (R10)(BX*8), Y5
+	VDIVPD Y4, Y5, Y5         // c[j] / ...
+	VADDPD Y5, Y3, Y3
+	INCQ BX
+	JMP sumsteps
+sumstepsdone:
+	VMOVUPD Y3, (DI)
+	VZEROUPPER
+	RET

@@ -25,6 +25,7 @@ func init() {
 		adam:       adamAsm,
 		catchUp:    catchUpAsm,
 		catchUpSum: catchUpSumAsm,
+		sumSteps:   sumStepsAsm,
 		packItems:  packItemsLanes,
 		scores:     scoresAsm,
 	}
@@ -52,6 +53,9 @@ func catchUp8(w, m, v *float32, n int, s *SkipSteps)
 
 //go:noescape
 func catchUpSum8(w, m, v, c, e *float32, n, nc int, eps, decay1, decay2 float32)
+
+//go:noescape
+func sumSteps4(s, c, e *float64, n int, eps float64, out *float64)
 
 //go:noescape
 func scores3x16asm(x0, x1, x2 *float32, pa, pb *[8]float32, dim int, out *[6][8]float32)
@@ -197,5 +201,20 @@ func scoresAsm(users []float32, p *Panel, i0, i1 int, out []float32) {
 				store(u, q, &one)
 			}
 		}
+	}
+}
+
+func sumStepsAsm(s, c, e []float64, eps float64, out []float64) {
+	e, out = e[:len(c)], out[:len(s)]
+	n4 := len(s) &^ 3
+	if n4 > 0 && len(c) > 0 {
+		for i := 0; i < n4; i += 4 {
+			sumSteps4(&s[i], &c[0], &e[0], len(c), eps, &out[i])
+		}
+	} else {
+		n4 = 0
+	}
+	if n4 < len(s) {
+		sumStepsPortable(s[n4:], c, e, eps, out[n4:])
 	}
 }

@@ -34,6 +34,7 @@ func init() {
 		adam:       adamAVX2,
 		catchUp:    catchUpAVX2,
 		catchUpSum: catchUpSumAVX2,
+		sumSteps:   sumStepsPortable, // float64: the assembly set has the vector one
 		packItems:  packItemsLanes,
 		scores:     scoresAVX2,
 	}

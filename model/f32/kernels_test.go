@@ -478,3 +478,44 @@ func TestCatchUpSumMatchesNaiveLoop(t *testing.T) {
 		}
 	})
 }
+
+// sumStepsNaive is SumSteps' doc comment, literally.
+func sumStepsNaive(s, c, e []float64, eps float64, out []float64) {
+	for i := range s {
+		var sum float64
+		for j := range c {
+			sum += c[j] / (float64(e[j]*s[i]) + eps)
+		}
+		out[i] = sum
+	}
+}
+
+func TestSumStepsMatchesNaiveLoop(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(7, 8))
+		for _, n := range []int{0, 1, 3, 4, 5, 8, 13} {
+			for _, steps := range []int{0, 1, 7, 33, 256} {
+				s, c, e := make([]float64, n), make([]float64, steps), make([]float64, steps)
+				for i := range s {
+					s[i] = math.Ldexp(r.Float64(), -r.IntN(40)) // down to tiny sqrt(v)
+				}
+				for j := range c {
+					c[j], e[j] = 1e-3*r.Float64(), 0.5+r.Float64()
+				}
+				want := make([]float64, n)
+				sumStepsNaive(s, c, e, 1e-8, want)
+				got := make([]float64, n+2)
+				got[n], got[n+1] = 42, 42 // guards
+				SumSteps(s, c, e, 1e-8, got[:n])
+				for i := range want {
+					if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+						t.Fatalf("n %d, %d steps, element %d: %v, want %v", n, steps, i, got[i], want[i])
+					}
+				}
+				if got[n] != 42 || got[n+1] != 42 {
+					t.Fatalf("n %d: wrote past the output", n)
+				}
+			}
+		}
+	})
+}

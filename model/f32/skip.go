@@ -95,3 +95,37 @@ func catchUpSumPortable(w, m, v, c, e []float32, eps, decay1, decay2 float32) {
 		v[i] = float32(vi * decay2)
 	}
 }
+
+// SumSteps sets out[i] to the float64 sum of the moves of skipped steps
+// for an element with sqrt(v) = s[i], step sizes c[j] and denominator
+// factors e[j]:
+//
+//	for i := range s {
+//		var sum float64
+//		for j := range c {
+//			sum += c[j] / (float64(e[j]*s[i]) + eps)
+//		}
+//		out[i] = sum
+//	}
+//
+// the float64 replay of lazy Adam's catch-up where v is so small that its
+// series does not converge (DESIGN.md, "Adam, executed lazily"). Each
+// operation is one IEEE float64 operation, rounded, in this order, never
+// fused, so every implementation gives the same bits.
+func SumSteps(s, c, e []float64, eps float64, out []float64) {
+	if len(out) != len(s) || len(e) != len(c) {
+		panic(errLength)
+	}
+	active.sumSteps(s, c, e, eps, out)
+}
+
+func sumStepsPortable(s, c, e []float64, eps float64, out []float64) {
+	e, out = e[:len(c)], out[:len(s)]
+	for i, si := range s {
+		var sum float64
+		for j, cj := range c {
+			sum += cj / (float64(e[j]*si) + eps)
+		}
+		out[i] = sum
+	}
+}
