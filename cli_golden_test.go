@@ -59,3 +59,36 @@ func checkCLIGolden(t *testing.T, golden, got string) {
 }
 
 var updateGoldens = flag.Bool("update", false, "rewrite the golden files")
+
+// TestBenchReportGolden pins the quality part of a short bench's report
+// (per cell, the quality table under each protocol and the paired
+// comparisons): what a change to the training, the statistics or the
+// report's wording moves. Times and memory, which vary from run to run,
+// are left out, as is the line naming the commit and machine.
+func TestBenchReportGolden(t *testing.T) {
+	out := t.TempDir()
+	if _, _, err := runCmd(t, "bench", "-datasets", smallData, "-preset", "validated", "-epochs", "6", "-seeds", "3",
+		"-batch", "256", "-lr", "0.01", "-out", out); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	inCost := false
+	for _, line := range strings.Split(string(b), "\n") {
+		switch {
+		case strings.HasPrefix(line, "- **"), strings.HasPrefix(line, "Ran at "):
+			continue // findings and provenance: times, memory, commits
+		case strings.HasPrefix(line, "|                    ") || strings.Contains(line, "training time per epoch"):
+			inCost = true
+		case line == "":
+			inCost = false
+		}
+		if !inCost {
+			kept = append(kept, line)
+		}
+	}
+	checkCLIGolden(t, filepath.Join("testdata", "cli", "bench-report.golden"), strings.Join(kept, "\n"))
+}
