@@ -328,6 +328,9 @@ func pending(opts SuiteOptions, plan []job) ([]job, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := adoptPlainRecords(opts, plan, byKey); err != nil {
+		return nil, err
+	}
 	if err := checkCells(opts, plan, byKey); err != nil {
 		return nil, err
 	}
@@ -373,6 +376,41 @@ func pending(opts SuiteOptions, plan []job) ([]job, error) {
 		}
 	}
 	return todo, nil
+}
+
+// adoptPlainRecords lets a record made outside a sweep count as a sweep
+// job's when it is that job's run (the same setting, data and training
+// code: a dim-64 grid's record is the dim=64 point's): it is saved again
+// under the point's key, with the point, and the plain record moves to
+// Out/superseded, so that each run is reported once. Records copied into
+// a sweep's directory from another set are reused this way.
+func adoptPlainRecords(opts SuiteOptions, plan []job, byKey map[string]*results.Run) error {
+	var adopted []*results.Run
+	for _, j := range plan {
+		if len(j.point) == 0 || byKey[j.key] != nil {
+			continue
+		}
+		plainKey := results.RunKey(j.name, nil, j.strategy, j.config.Seed)
+		plain := byKey[plainKey]
+		if plain == nil || whyNotJob(plain, j, opts.Preset) != "" {
+			continue
+		}
+		r := *plain
+		r.Point = j.point
+		adopted = append(adopted, &r)
+		byKey[j.key] = &r
+		delete(byKey, plainKey)
+		if err := results.Supersede(opts.Out, plainKey); err != nil {
+			return err
+		}
+		fmt.Fprintf(opts.Log, "recorded without a sweep point: %v, reused as the point's run\n", j)
+	}
+	if len(adopted) > 0 {
+		if _, err := results.Save(opts.Out, adopted); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkCells refuses, before anything runs, a grid whose runs would share

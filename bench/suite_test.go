@@ -427,3 +427,30 @@ func TestSweep(t *testing.T) {
 		t.Errorf("a beta sweep plans %v; want OneBP at each beta and TwoBP once", names)
 	}
 }
+
+// TestSweepReusesPlainRecords: the runs of a grid without a sweep count as
+// the matching point's jobs of a sweep in the same directory, and are
+// not run again.
+func TestSweepReusesPlainRecords(t *testing.T) {
+	out := t.TempDir()
+	smallSuite(t, out, PresetQuick, 2) // dim 32, the preset's
+	opts := smallSuiteOptions(t, out, PresetQuick, 2)
+	opts.Sweeps = []Sweep{{Name: "dim", Values: []string{"16", "32"}}}
+	var log strings.Builder
+	opts.Log = &log
+	if err := Suite(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(log.String(), "reused as the point's run"); got != 2 || strings.Count(log.String(), "== (") != 2 {
+		t.Errorf("log:\n%s\nwant the two dim-32 runs reused and the two dim-16 ones run", log.String())
+	}
+	runs, err := results.LoadRuns(out)
+	if err != nil || len(runs) != 4 {
+		t.Fatalf("%d runs, %v", len(runs), err)
+	}
+	for _, r := range runs {
+		if len(r.Point) != 1 {
+			t.Errorf("%v dim %d: point %v", r.Strategy(), r.Config.Dim, r.Point)
+		}
+	}
+}
