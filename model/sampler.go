@@ -53,14 +53,22 @@ func (s *sampler) sample(src *rand.PCG, u int32, out []int32) {
 // below row[j], so the answer is k plus the number of row entries whose
 // count is at most k (they form a prefix of the row).
 func kthMissing(row []int32, k int32) int32 {
-	lo, hi := 0, len(row)
-	for lo < hi {
-		mid := int(uint(lo+hi) >> 1)
-		if row[mid]-int32(mid) > k {
-			hi = mid
-		} else {
-			lo = mid + 1
-		}
+	n := len(row)
+	if n == 0 {
+		return k
 	}
-	return k + int32(lo)
+	// inPrefix is -1 when entry j is in the prefix (its count is at most
+	// k), else 0: counts and k are below 2^31, so the difference does not
+	// overflow and its sign bit is the answer. Halving by masks, not
+	// branches: the rows are read in random order and a mispredicted
+	// branch at each level costs more than the loads while the rows stay
+	// in the cache (ML-100k; on ML-1M it neither gains nor loses).
+	inPrefix := func(j int) int { return int((row[j] - int32(j) - k - 1) >> 31) }
+	base := 0
+	for n > 1 {
+		half := n >> 1
+		base += half & inPrefix(base+half)
+		n -= half
+	}
+	return k + int32(base-inPrefix(base))
 }
