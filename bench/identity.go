@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -160,10 +161,7 @@ func measureCode(x execution, workers int) (results.CodeID, error) {
 	if err != nil {
 		return "", fmt.Errorf("training code of %v: %w", x, err)
 	}
-	for _, w := range []int{2, workers} {
-		if w <= 1 {
-			continue
-		}
+	for _, w := range slices.Compact([]int{2, max(workers, 2)}) {
 		other, err := Trace(x, w)
 		if err != nil {
 			return "", fmt.Errorf("training code of %v: %w", x, err)
