@@ -49,6 +49,10 @@ type skipPlan struct {
 	c, e    [skipHorizon]float64
 	c32     [directSteps]float32 // c and e rounded, for f32.CatchUpSum
 	e32     [directSteps]float32
+	// The float64 replay's scratch: the gathered elements, their sqrt(v)
+	// and their sums.
+	idx     [64]int
+	sq, sum [64]float64
 }
 
 // plan fills p for k >= 1 steps skipped after step last, with learning
@@ -107,28 +111,31 @@ func (p *skipPlan) catchUp(w, m, v []float32) {
 	}
 	m, v = m[:len(w)], v[:len(w)]
 	// The elements to replay, gathered a chunk at a time so that their
-	// sums run side by side (f32.SumSteps); late in training they are many.
-	const chunk = 64
-	var idx [chunk]int
-	var sq, sum [chunk]float64
-	replay := func(n int) {
-		f32.SumSteps(sq[:n], p.c[:p.steps], p.e[:p.steps], AdamEps, sum[:n])
-		for k, i := range idx[:n] {
-			w[i] = float32(float64(w[i]) - float64(float64(m[i])*sum[k]))
-		}
-	}
+	// sums run side by side (f32.SumSteps); late in training they are
+	// many. The scratch is the plan's: each worker has its own plans.
 	n := 0
 	for i, vi := range v {
 		if vi < p.f32.VMin && m[i] != 0 {
-			idx[n], sq[n] = i, math.Sqrt(float64(vi))
-			if n++; n == chunk {
-				replay(n)
+			p.idx[n], p.sq[n] = i, math.Sqrt(float64(vi))
+			if n++; n == len(p.idx) {
+				p.replay(w, m, n)
 				n = 0
 			}
 		}
 	}
-	replay(n)
+	p.replay(w, m, n)
 	f32.CatchUp(w, m, v, &p.f32)
+}
+
+// replay moves the n gathered elements of w by their float64 sums.
+func (p *skipPlan) replay(w, m []float32, n int) {
+	if n == 0 {
+		return
+	}
+	f32.SumSteps(p.sq[:n], p.c[:p.steps], p.e[:p.steps], AdamEps, p.sum[:n])
+	for k, i := range p.idx[:n] {
+		w[i] = float32(float64(w[i]) - float64(float64(m[i])*p.sum[k]))
+	}
 }
 
 // skipPlans is a small cache of plans keyed by (last, k): the rows of a
