@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"onebp/internal/golden"
 )
 
 // TestHelpGolden pins what `onebp -h` and every command's -h print, so
@@ -33,30 +35,8 @@ func TestHelpGolden(t *testing.T) {
 }
 
 // checkCLIGolden compares got with the golden file, or rewrites it under
-// -update; on a mismatch it writes got to the golden's name with .got.
-func checkCLIGolden(t *testing.T, golden, got string) {
-	t.Helper()
-	if *updateGoldens {
-		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (go test -run %s -update writes it)", err, t.Name())
-	}
-	gotPath := strings.TrimSuffix(golden, ".golden") + ".got"
-	if got != string(want) {
-		os.WriteFile(gotPath, []byte(got), 0o644)
-		t.Errorf("%s differs from what the command prints now (written to %s; -update accepts it)", golden, gotPath)
-		return
-	}
-	os.Remove(gotPath)
-}
+// -update.
+func checkCLIGolden(t *testing.T, path, got string) { golden.Check(t, path, got, *updateGoldens) }
 
 var updateGoldens = flag.Bool("update", false, "rewrite the golden files")
 

@@ -2,12 +2,12 @@ package bench
 
 import (
 	"flag"
-	"os"
 	"strings"
 	"testing"
 
 	"onebp/data"
 	"onebp/internal/datatest"
+	"onebp/internal/golden"
 	"onebp/model"
 )
 
@@ -15,22 +15,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 
 // checkGolden compares got with the golden file, or rewrites it under
 // -update.
-func checkGolden(t *testing.T, golden, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("%s changed:\n got:\n%s\nwant:\n%s", golden, got, want)
-	}
-}
+func checkGolden(t *testing.T, path, got string) { golden.Check(t, path, got, *update) }
 
 // TestSyntheticGolden pins the Trace of every execution path, two epochs
 // of both strategies on generated datasets, so that every `go test ./...`,
