@@ -144,7 +144,7 @@ func givenConfig(fs *flag.FlagSet, given model.Config) ([]model.Field, error) {
 		if !named[f.Name] {
 			continue
 		}
-		if err := (&model.Config{Strategy: model.OneBP, Dim: 1, LR: 1, Negatives: 1, Batch: 1, Temperature: 1}).Set(f.Name, f.Value); err != nil {
+		if err := model.CheckField(f.Name, f.Value); err != nil {
 			return nil, flagError(err)
 		}
 		if f.Name == "dim" {

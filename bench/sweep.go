@@ -35,10 +35,7 @@ func ParseSweep(s string) (Sweep, error) {
 	}
 	sw := Sweep{Name: name}
 	for _, v := range strings.Split(list, ",") {
-		// A probe of valid values takes each one, so that the check is the
-		// run's own (model.Config.Check).
-		probe := model.Config{Strategy: model.OneBP, Dim: 1, LR: 1, Beta: 0.5, Negatives: 1, Batch: 1, Temperature: 1}
-		if err := probe.Set(name, v); err != nil {
+		if err := model.CheckField(name, v); err != nil {
 			return Sweep{}, fmt.Errorf("sweep %s: %w", name, err)
 		}
 		if slices.Contains(sw.Values, v) {

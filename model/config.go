@@ -346,3 +346,12 @@ func (c *Config) Set(name, value string) error {
 	}
 	return &FieldError{Field: "name", Value: strconv.Quote(name), Want: "one of " + strings.Join(names, ", ")}
 }
+
+// CheckField says whether value is one the field named name accepts on
+// its own, as Set parses and Check checks it (a probe of valid values
+// takes it): for flags and sweeps checked before any configuration
+// exists.
+func CheckField(name, value string) error {
+	probe := Config{Strategy: OneBP, Dim: 1, LR: 1, Beta: 0.5, Negatives: 1, Batch: 1, Temperature: 1}
+	return probe.Set(name, value)
+}
