@@ -89,11 +89,10 @@ var selectedEpochs = measure{"epochs to the selected state (validation)", func(r
 func comparisonCell(cs []stats.Comparison, cell string, m eval.Metric) string {
 	for _, c := range cs {
 		if c.Dataset == cell && c.Metric == m {
-			s := fmt.Sprintf("%+.4f [%+.4f, %+.4f], %s", c.Mean, c.Lo, c.Hi, stats.FormatP(c.PHolm))
-			if !math.IsNaN(c.SeedPHolm) {
-				s += fmt.Sprintf(", seeds p = %.4f", c.SeedPHolm)
+			if t := c.SeedTest(); t != "" {
+				return c.Effect() + "; seeds " + t
 			}
-			return s
+			return c.Effect()
 		}
 	}
 	return "-"

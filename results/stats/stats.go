@@ -93,20 +93,34 @@ const MinSeeds = 3
 // (Holm); per seed +0.0110, +0.0140, +0.0119: t(2) = 9.81, p = 0.0204
 // (Holm)".
 func (c Comparison) String() string {
-	s := fmt.Sprintf("OneBP - TwoBP: %+.4f [%+.4f, %+.4f], %s (Holm)", c.Mean, c.Lo, c.Hi, FormatP(c.PHolm))
 	var seeds []string
 	for _, d := range c.PerSeed {
 		seeds = append(seeds, fmt.Sprintf("%+.4f", d))
 	}
-	s += "; per seed " + strings.Join(seeds, ", ")
-	if !math.IsNaN(c.SeedP) {
-		p := fmt.Sprintf("p = %.4f", c.SeedPHolm)
-		if c.SeedPHolm < 0.0001 {
-			p = "p < 0.0001"
-		}
-		s += fmt.Sprintf(": t(%d) = %.2f, %s (Holm)", len(c.Seeds)-1, c.SeedT, p)
+	s := "OneBP - TwoBP: " + c.Effect() + " (Holm); per seed " + strings.Join(seeds, ", ")
+	if t := c.SeedTest(); t != "" {
+		s += ": " + t + " (Holm)"
 	}
 	return s
+}
+
+// Effect reads "+0.0123 [+0.0081, +0.0166], p = 0.0002": the mean per-user
+// difference, its interval and the Holm-corrected per-user p.
+func (c Comparison) Effect() string {
+	return fmt.Sprintf("%+.4f [%+.4f, %+.4f], %s", c.Mean, c.Lo, c.Hi, FormatP(c.PHolm))
+}
+
+// SeedTest reads "t(2) = 9.81, p = 0.0204": the seed-level test, its p
+// Holm-corrected; "" for fewer than two seeds.
+func (c Comparison) SeedTest() string {
+	if math.IsNaN(c.SeedP) {
+		return ""
+	}
+	p := fmt.Sprintf("p = %.4f", c.SeedPHolm)
+	if c.SeedPHolm < 0.0001 {
+		p = "p < 0.0001"
+	}
+	return fmt.Sprintf("t(%d) = %.2f, %s", len(c.Seeds)-1, c.SeedT, p)
 }
 
 // FormatP prints a p-value to the resolution Resamples sign flips give.
