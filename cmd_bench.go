@@ -17,14 +17,45 @@ import (
 )
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("bench", "", stderr)
+	return runSuite(ctx, "bench", args, stdout, stderr)
+}
+
+func runTune(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return runSuite(ctx, "tune", args, stdout, stderr)
+}
+
+// runSuite is `onebp bench`, or with command "tune" `onebp tune`: bench's
+// grid with trials on validation first, under the validated preset, and
+// without sweeps.
+func runSuite(ctx context.Context, command string, args []string, stdout, stderr io.Writer) error {
+	tuning := command == "tune"
+	fs := newFlags(command, "", stderr)
 	var df dataFlags
 	df.register(fs)
 	datasets := fs.String("datasets", strings.Join(data.Names(), ","), "comma-separated datasets: registered names or "+data.SpecForms+"; missing registered ones are listed and skipped")
 	preset := bench.PresetQuick
-	fs.TextVar(&preset, "preset", bench.PresetQuick, bench.DescribePresets())
-	out := fs.String("out", "", "results directory to (re)write (default results/PRESET, the repository's own; the validated one's summary is README.md's headline)")
+	if tuning {
+		preset = bench.PresetValidated
+	} else {
+		fs.TextVar(&preset, "preset", bench.PresetQuick, bench.DescribePresets())
+	}
+	defaultOut := "results/PRESET, the repository's own; the validated one's summary is README.md's headline"
+	if tuning {
+		defaultOut = "results/tuned, the repository's own, whose summary README.md shows"
+	}
+	out := fs.String("out", "", "results directory to (re)write (default "+defaultOut+")")
 	seeds := fs.Int("seeds", 1, "model seeds per dataset and strategy: the preset's seed and the next N-1")
+	var tune *bench.Tuning
+	spaces := map[model.Strategy]*string{}
+	if tuning {
+		tune = &bench.Tuning{Sampler: bench.SamplerHalton, Spaces: map[model.Strategy]bench.Space{}}
+		for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
+			spaces[s] = fs.String("space-"+s.String(), bench.DefaultSpaces[s], "what "+s.String()+"'s trials search: NAME=ALTERNATIVES,... with NAME one of "+strings.Join(bench.SweepNames, ", ")+
+				" and ALTERNATIVES values or LO:HI[:log][:N] ranges separated by | (N: a range's grid points)")
+		}
+		fs.IntVar(&tune.Trials, "trials", 16, "trials per dataset and strategy, the same budget for each")
+		fs.TextVar(&tune.Sampler, "sampler", bench.SamplerHalton, "how trials are drawn: halton (quasi-random, seeded), random (seeded) or grid (every point of the declared grid; -trials must be its size)")
+	}
 	shard := fs.String("shard", "", "run only part K of N of the jobs (K/N, 1 <= K <= N), for several processes sharing -out; then -rewrite")
 	checkpointEvery := fs.Duration("checkpoint-every", time.Minute, "how often a running job saves its checkpoint in OUT/checkpoints, so an interrupted suite resumes it")
 	// The hyper-parameter flags are train's; given, they override the
@@ -32,7 +63,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var given model.Config
 	configFlags(fs, &given)
 	var sweeps []bench.Sweep
-	fs.Func("sweep", "run the grid at every value of a hyper-parameter: NAME=V1,V2,... with NAME one of "+strings.Join(bench.SweepNames, ", ")+
+	sweep := fs.Func
+	if tuning {
+		sweep = func(string, string, func(string) error) {}
+	}
+	sweep("sweep", "run the grid at every value of a hyper-parameter: NAME=V1,V2,... with NAME one of "+strings.Join(bench.SweepNames, ", ")+
 		"; several make their product (TwoBP, which has no beta, runs once per point of the others)", func(s string) error {
 		sw, err := bench.ParseSweep(s)
 		if err != nil {
@@ -55,7 +90,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		// would be silently ignored.
 		var training []string
 		fs.Visit(func(f *flag.Flag) {
-			if f.Name != "rewrite" && f.Name != "out" && f.Name != "readme" && f.Name != "preset" {
+			if f.Name != "rewrite" && f.Name != "out" && f.Name != "readme" && f.Name != "preset" && !strings.HasPrefix(f.Name, "space-") && f.Name != "trials" && f.Name != "sampler" {
 				training = append(training, "-"+f.Name)
 			}
 		})
@@ -65,9 +100,19 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *out == "" {
 		*out = filepath.Join("results", string(preset))
+		if tuning {
+			*out = filepath.Join("results", "tuned")
+		}
 		if *readme == "" && preset == bench.PresetValidated {
 			*readme = "README.md"
 		}
+	}
+	for s, text := range spaces {
+		space, err := bench.ParseSpace(*text, s)
+		if err != nil {
+			return flagError(err)
+		}
+		tune.Spaces[s] = space
 	}
 	var sh bench.Shard
 	if *shard != "" {
@@ -104,7 +149,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	return flagError(bench.Suite(ctx, bench.SuiteOptions{
-		Datasets: specs, Preset: preset, Seeds: *seeds, Shard: sh, Set: set, Sweeps: sweeps, CheckpointEvery: *checkpointEvery, Out: *out,
+		Datasets: specs, Preset: preset, Seeds: *seeds, Shard: sh, Set: set, Sweeps: sweeps, Tuning: tune, CheckpointEvery: *checkpointEvery, Out: *out,
 		DataDir: dir, SplitSeed: df.splitSeed, Workers: given.Workers, Progress: stderr, Log: stdout, Readme: *readme, Rewrite: *rewrite, Status: *status,
 	}))
 }

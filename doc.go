@@ -11,6 +11,7 @@ Usage:
 	onebp fetch NAME...        download from the official source, verify the fingerprint, then move into place
 	onebp train [flags]        train one model: a progress line per epoch, then the final, best-on-test and validated tables
 	onebp bench [flags]        OneBP and TwoBP on every dataset present, as a resumable grid; (re)writes results/PRESET/
+	onebp tune [flags]         search each strategy's hyper-parameters on validation, then compare them at their choices; (re)writes results/tuned/
 	onebp parity [flags]       the comparison with the authors' published figures (results/parity/)
 	onebp diff OLD NEW         compare two result sets; exit 1 when a quality metric changed
 	onebp version              module version, commit (and whether the tree was dirty), training codes, kernels, machine
@@ -68,6 +69,25 @@ a running job saves a checkpoint every -checkpoint-every and resumes from
 it; -shard K/N runs a fixed part of the jobs, so that N processes share
 one -out; -status says where each job stands; -rewrite regenerates the
 reports from the records. docs/grids.md has Slurm and Kubernetes recipes.
+
+# tune
+
+	onebp tune -datasets ml-100k,onebp-ml100k,ml-1m -trials 16 -seeds 5
+	onebp tune -datasets ml-1m -space-twobp 'lr=1e-4:1e-2:log:4,l2=0|1e-6:1e-4:log:3' -space-onebp 'lr=1e-4:1e-2:log:4,beta=0.9|0.99|0.999' -sampler grid -trials 12
+
+A bench grid under the validated preset that first tunes each strategy on
+validation: -trials validated runs per dataset and strategy (seed one
+below the preset's), at points of -space-onebp and -space-twobp drawn by
+-sampler (halton, random or grid). A space is NAME=ALTERNATIVES,... over
+the names -sweep takes, each alternative a value or a LO:HI[:log][:N]
+range (N: its grid points); both spaces search as many parameters, and
+the defaults are the learning rate with OneBP's beta and TwoBP's L2
+(DESIGN.md, "Tuning"). Once a dataset's trials are recorded, each
+strategy's best on validation (the test set takes no part) runs -seeds
+seeds beside the preset's setting, and the report compares both, saying
+how far tuning moved the answer. Jobs, shards, -status, -rewrite and the
+hyper-parameter flags are bench's; a shard whose tuned runs wait for
+another's trials says so, and the same command runs them later.
 
 # diff
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"os/exec"
@@ -162,6 +163,30 @@ func TestMistakesRefusedBeforeWork(t *testing.T) {
 	if _, _, err := runCmd(t, "bench", "-out", dir, "-datasets", smallData, "-sweep", "dim=8", "-sweep", "dim=16"); exitCode(err) != 2 ||
 		!strings.Contains(err.Error(), `-sweep "dim": want a hyper-parameter swept once and not also set`) {
 		t.Errorf("dim swept twice: %v", err)
+	}
+	// Bad tuning grids: refused before anything runs, naming what is
+	// accepted.
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-space-twobp", "beta=0.9|0.99"}, `-space-twobp "beta": want a hyper-parameter twobp has (it has no beta)`},
+		{[]string{"-space-onebp", "lr=1e-2:1e-4:log"}, "an empty range (want LO < HI)"},
+		{[]string{"-space-onebp", "lr=1e-4:1e-2:log:2,lr=1e-3"}, "each hyper-parameter once"},
+		{[]string{"-space-onebp", "depth=3"}, `-space-onebp "depth": want one of dim, beta`},
+		{[]string{"-space-onebp", "lr=1e-4:1e-2:log:4", "-space-twobp", "lr=1e-4:1e-2:log:4", "-sampler", "grid", "-trials", "3"}, "the grid of onebp's space has 4 points"},
+		{[]string{"-space-onebp", "lr=1e-4:1e-2:log", "-space-twobp", "lr=1e-4:1e-2:log", "-sampler", "grid", "-trials", "3"}, "a grid needs each range's number of points"},
+		{[]string{"-space-onebp", "lr=1e-4:1e-2:log"}, "as many parameters as onebp's space searches (1: lr=1e-4:1e-2:log)"},
+		{[]string{"-lr", "0.001"}, "no hyper-parameter that is also set for every job (lr is)"},
+		{[]string{"-trials", "0"}, "-trials 0: want at least 1"},
+		{[]string{"-sampler", "sobol"}, `"sobol": want halton, random, grid`},
+		{[]string{"-sweep", "dim=8,16"}, "flag provided but not defined: -sweep"},
+	} {
+		args := append([]string{"tune", "-out", dir, "-datasets", smallData}, c.args...)
+		_, stderr, err := runCmd(t, args...)
+		if exitCode(err) != 2 || !strings.Contains(fmt.Sprint(err)+stderr, c.want) {
+			t.Errorf("%v: %v (exit %d), stderr %q; want %q", c.args, err, exitCode(err), stderr, c.want)
+		}
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("the checks left %d entries behind", len(entries))

@@ -66,6 +66,7 @@ func init() {
 		"fetch":    {"download registered datasets from their official sources and verify them", runFetch},
 		"train":    {"train one model (onebp or twobp) on one dataset and report its metrics", runTrain},
 		"bench":    {"run OneBP and TwoBP on every dataset present and (re)write results/", runBench},
+		"tune":     {"search each strategy's hyper-parameters on validation, then compare them at their choices", runTune},
 		"diff":     {"compare two result sets: quality exactly (exit 1 if any changed), timings as ratios", runDiff},
 		"parity":   {"compare OneBP and TwoBP on onebp-ml100k with the authors' published figures", runParity},
 		"version":  {"print the module version, commit, Go version, kernels and machine", runVersion},

@@ -19,8 +19,9 @@ import (
 // the epochs.
 type RunSpec struct {
 	Data      *data.Dataset
-	Config    model.Config  // complete, Strategy included
-	Point     results.Point // the sweep's values, recorded with the run
+	Config    model.Config    // complete, Strategy included
+	Point     results.Point   // the sweep's values, recorded with the run
+	Tuning    *results.Tuning // a tuning grid's, recorded with the run
 	Protocol  results.Protocol
 	SplitSeed uint64 // seeds the validation hold-out (Protocol.Validation)
 	Preset    Preset // "" when set by flags
@@ -145,6 +146,7 @@ func (p *Prepared) Run(ctx context.Context) (*results.Run, error) {
 		Users: spec.Data.Users, Items: spec.Data.Items,
 		Config: results.Config{Config: cfg, Protocol: proto, Preset: string(spec.Preset), Source: spec.Source},
 		Point:  spec.Point,
+		Tuning: spec.Tuning,
 		Env:    env,
 		Epochs: earlier,
 	}

@@ -18,8 +18,9 @@ func status(opts SuiteOptions, plan []job, now time.Time) error {
 	if err != nil {
 		return err
 	}
+	plan = resolveTuned(plan, byKey, opts.Preset)
 	tw := tabwriter.NewWriter(opts.Log, 0, 0, 2, ' ', 0)
-	var recorded, started, toRun, jobs int
+	var recorded, started, toRun, waiting, jobs int
 	var loaded datasetCache
 	var took time.Duration
 	for i, j := range plan {
@@ -27,6 +28,11 @@ func status(opts SuiteOptions, plan []job, now time.Time) error {
 			continue
 		}
 		jobs++
+		if j.waiting {
+			waiting++
+			fmt.Fprintf(tw, "waiting\t%v\tfor its trials: its setting is the best of them on validation\n", j)
+			continue
+		}
 		state, why := "to run", ""
 		if r := byKey[j.key]; r != nil {
 			if why = whyNotJob(r, j, opts.Preset); why == "" {
@@ -70,7 +76,11 @@ func status(opts SuiteOptions, plan []job, now time.Time) error {
 	if recorded > 0 {
 		spent = fmt.Sprintf(" (%s of training and evaluation)", took)
 	}
-	_, err = fmt.Fprintf(opts.Log, "%s%s: %d jobs, %d recorded%s, %d started, %d to run\n", opts.Out, part, jobs, recorded, spent, started, toRun)
+	waits := ""
+	if waiting > 0 {
+		waits = fmt.Sprintf(", %d waiting for trials", waiting)
+	}
+	_, err = fmt.Fprintf(opts.Log, "%s%s: %d jobs, %d recorded%s, %d started, %d to run%s\n", opts.Out, part, jobs, recorded, spent, started, toRun, waits)
 	return err
 }
 

@@ -36,7 +36,11 @@ type SuiteOptions struct {
 	Set []model.Field
 	// Sweeps make the grid's points: their product, each point a job per
 	// dataset, strategy and seed (see Sweep).
-	Sweeps   []Sweep
+	Sweeps []Sweep
+	// Tuning, if set, makes the grid a tuning grid (`onebp tune`): trials
+	// on validation first, then the seeds at each strategy's chosen
+	// setting beside the preset's (see Tuning).
+	Tuning   *Tuning
 	Progress io.Writer // per-epoch lines
 	Log      io.Writer // what is run and skipped
 	Readme   string    // README whose results summary to rewrite, if it has the markers
@@ -90,6 +94,11 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 	if err := checkSweeps(opts.Sweeps, opts.Set); err != nil {
 		return err
 	}
+	if opts.Tuning != nil {
+		if err := opts.Tuning.check(opts); err != nil {
+			return err
+		}
+	}
 	plan, names, err := planSuite(opts)
 	if err != nil {
 		return err
@@ -100,10 +109,31 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 	if opts.Status {
 		return status(opts, plan, time.Now())
 	}
-	todo, err := pending(opts, plan)
-	if err != nil {
-		return err
+	// A tuning grid's runs at tuned settings wait for their trials: once
+	// this process has recorded its part, it looks again.
+	for round := 0; ; round++ {
+		todo, waiting, err := pending(opts, plan, round == 0)
+		if err != nil {
+			return err
+		}
+		if round > 0 && len(todo) == 0 {
+			if waiting > 0 {
+				fmt.Fprintf(opts.Log, "%s at tuned settings wait for trials other processes run: run the same command again once they are recorded\n", runs(waiting))
+			}
+			break
+		}
+		if err := runJobs(ctx, opts, todo); err != nil {
+			return err
+		}
+		if waiting == 0 {
+			break
+		}
 	}
+	return render(opts)
+}
+
+// runJobs runs the jobs in order, saving each run's record as it ends.
+func runJobs(ctx context.Context, opts SuiteOptions, todo []job) error {
 	start := time.Now()
 	var doneCost, doneSeconds float64
 	var loaded datasetCache
@@ -126,7 +156,7 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 			return err
 		}
 		jobStart := time.Now()
-		spec := RunSpec{Data: d, Config: cfg, Point: j.point, Preset: opts.Preset, Source: j.hyper.Source,
+		spec := RunSpec{Data: d, Config: cfg, Point: j.point, Tuning: j.tuning, Preset: opts.Preset, Source: j.hyper.Source,
 			Protocol: j.hyper.Protocol, SplitSeed: opts.SplitSeed, Progress: opts.Progress,
 			Resume: resume, Checkpoint: ckpt, CheckpointEvery: opts.CheckpointEvery}
 		prepared, err := Prepare(spec, trainData)
@@ -185,7 +215,7 @@ func Suite(ctx context.Context, opts SuiteOptions) error {
 		}
 		fmt.Fprintln(opts.Log, progress)
 	}
-	return render(opts)
+	return nil
 }
 
 // render writes the reports of every record in opts.Out, once per grid:
@@ -224,10 +254,14 @@ type job struct {
 	strategy model.Strategy
 	hyper    Hyper
 	config   model.Config  // hyper.Config completed: strategy, seed, workers
-	point    results.Point // the sweep's values for this strategy, if any
-	key      string        // results.RunKey
-	name     string        // the dataset's name, as records spell it
-	dataset  string        // the dataset's fingerprint
+	point    results.Point // the sweep's values for this strategy, if any; a tuning trial's or choice's
+	tuning   *results.Tuning
+	// waiting marks a run at tuned settings whose setting awaits its
+	// trials: its point and configuration are not known yet.
+	waiting bool
+	key     string // results.RunKey
+	name    string // the dataset's name, as records spell it
+	dataset string // the dataset's fingerprint
 	// cost is the job's expected share of the suite's time, in units of
 	// epochs x training interactions x (negatives+1) x dim, for the
 	// suite-wide time estimate.
@@ -237,7 +271,16 @@ type job struct {
 // String names the job in logs and errors: "gowalla onebp seed 2022", in a
 // sweep "gowalla dim=256 onebp seed 2022".
 func (j job) String() string {
-	return fmt.Sprintf("%s %v seed %d", results.CellName(j.spec.String(), j.point), j.strategy, j.config.Seed)
+	cell := results.CellName(j.spec.String(), j.point)
+	switch t := j.tuning; {
+	case t != nil && t.Trial > 0:
+		cell = fmt.Sprintf("%s trial %d (%v)", j.spec, t.Trial, j.point)
+	case t != nil && j.waiting:
+		cell = j.spec.String() + results.TunedSuffix
+	case t != nil:
+		cell = fmt.Sprintf("%s%s (%v)", j.spec, results.TunedSuffix, j.point)
+	}
+	return fmt.Sprintf("%s %v seed %d", cell, j.strategy, j.config.Seed)
 }
 
 // checkpoint is the file in results directory out where the running job
@@ -252,6 +295,7 @@ func (j job) checkpoint(out string) string {
 // data). Missing registered datasets are logged and skipped; names are all
 // the datasets asked for.
 func planSuite(opts SuiteOptions) (plan []job, names []string, err error) {
+	var later []job
 	for _, spec := range opts.Datasets {
 		names = append(names, spec.String())
 		d, err := spec.Load(opts.DataDir, opts.SplitSeed)
@@ -272,23 +316,9 @@ func planSuite(opts SuiteOptions) (plan []job, names []string, err error) {
 		}
 		planned := map[string]bool{}
 		for _, point := range points(opts.Sweeps) {
-			// Each strategy's setup at this point: TwoBP takes neither the
-			// point's nor the flags' beta and aggregation.
-			hypers := map[model.Strategy]Hyper{}
-			for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
-				h := preset
-				for _, f := range dimFirst(append(slices.Clone(opts.Set), point.Without(s)...)) {
-					if !(model.Config{Strategy: s}).Applies(f.Name) {
-						continue
-					}
-					if err := h.Set(f); err != nil {
-						return nil, nil, err
-					}
-				}
-				if h.Protocol.Validation != preset.Protocol.Validation {
-					return nil, nil, fmt.Errorf("%s: a point's validation share differs from the preset's", spec)
-				}
-				hypers[s] = h
+			hypers, err := hypersAt(opts, spec, preset, point)
+			if err != nil {
+				return nil, nil, err
 			}
 			for k := range max(opts.Seeds, 1) {
 				// Alternating the strategies' order from seed to seed spreads
@@ -300,69 +330,124 @@ func planSuite(opts SuiteOptions) (plan []job, names []string, err error) {
 				}
 				for _, s := range strategies {
 					h := hypers[s]
-					cfg := h.Config
-					cfg.Strategy, cfg.Seed, cfg.Workers = s, h.Config.Seed+uint64(k), opts.Workers
-					if err := cfg.CheckFor(trainData); err != nil {
-						return nil, nil, err
-					}
 					p := point.Without(s)
-					key := results.RunKey(d.Name, p, s, cfg.Seed)
+					key := results.RunKey(d.Name, p, nil, s, h.Config.Seed+uint64(k))
 					if planned[key] {
 						continue // TwoBP beside another point of a beta sweep
 					}
 					planned[key] = true
-					cost := float64(cfg.Epochs) * float64(d.Train.NNZ()) * float64(cfg.Negatives+1) * float64(cfg.Dim)
-					plan = append(plan, job{spec: spec, strategy: s, hyper: h, config: cfg, point: p,
-						key: key, name: d.Name, dataset: d.Fingerprint, cost: cost})
+					j, err := newJob(opts, spec, d, trainData, h, s, h.Config.Seed+uint64(k), p, nil)
+					if err != nil {
+						return nil, nil, err
+					}
+					plan = append(plan, j)
 				}
 			}
 		}
+		if opts.Tuning != nil {
+			base, err := hypersAt(opts, spec, preset, nil)
+			if err != nil {
+				return nil, nil, err
+			}
+			trials, choices, err := planTuning(opts, spec, d, trainData, base)
+			if err != nil {
+				return nil, nil, err
+			}
+			plan = append(plan, trials...)
+			later = append(later, choices...)
+		}
 	}
+	// The runs at tuned settings come last, so that a job's index, and
+	// with it its shard, is the same before and after its setting is
+	// known.
+	plan = append(plan, later...)
 	return plan, names, nil
+}
+
+// hypersAt is each strategy's setup at a point of the grid: the preset,
+// the flags' values and the point's; TwoBP takes neither the point's nor
+// the flags' beta and aggregation.
+func hypersAt(opts SuiteOptions, spec data.Spec, preset Hyper, point results.Point) (map[model.Strategy]Hyper, error) {
+	hypers := map[model.Strategy]Hyper{}
+	for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
+		h := preset
+		for _, f := range dimFirst(append(slices.Clone(opts.Set), point.Without(s)...)) {
+			if !(model.Config{Strategy: s}).Applies(f.Name) {
+				continue
+			}
+			if err := h.Set(f); err != nil {
+				return nil, err
+			}
+		}
+		if h.Protocol.Validation != preset.Protocol.Validation {
+			return nil, fmt.Errorf("%s: a point's validation share differs from the preset's", spec)
+		}
+		hypers[s] = h
+	}
+	return hypers, nil
+}
+
+// newJob is the job of dataset d (spec) for strategy s under setup h with
+// the seed, sweep point or tuning values p and tuning t, checked against
+// the data it trains on.
+func newJob(opts SuiteOptions, spec data.Spec, d, trainData *data.Dataset, h Hyper, s model.Strategy, seed uint64, p results.Point, t *results.Tuning) (job, error) {
+	cfg := h.Config
+	cfg.Strategy, cfg.Seed, cfg.Workers = s, seed, opts.Workers
+	if err := cfg.CheckFor(trainData); err != nil {
+		return job{}, err
+	}
+	cost := float64(cfg.Epochs) * float64(d.Train.NNZ()) * float64(cfg.Negatives+1) * float64(cfg.Dim)
+	return job{spec: spec, strategy: s, hyper: h, config: cfg, point: p, tuning: t,
+		key: results.RunKey(d.Name, p, t, s, seed), name: d.Name, dataset: d.Fingerprint, cost: cost}, nil
 }
 
 // pending is this shard's part of plan without the jobs Out already
 // records, which it logs.
-func pending(opts SuiteOptions, plan []job) ([]job, error) {
+func pending(opts SuiteOptions, plan []job, logRecorded bool) (todo []job, waiting int, err error) {
 	byKey, err := recordsByKey(opts.Out)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if err := adoptPlainRecords(opts, plan, byKey); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
+	plan = resolveTuned(plan, byKey, opts.Preset)
 	if err := checkCells(opts, plan, byKey); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	// Records this grid replaces with runs of its own setting leave the
 	// reports now, whichever process runs their jobs, so that no report
 	// mixes them with this grid's runs in the meantime.
 	for _, j := range plan {
 		r := byKey[j.key]
-		if r == nil {
+		if r == nil || j.waiting {
 			continue
 		}
 		if why := whyNotJob(r, j, opts.Preset); why != "" {
 			if err := results.Supersede(opts.Out, j.key); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			fmt.Fprintf(opts.Log, "recorded: %v, but %s: run again; its record moves to %s until then\n", j, why, filepath.Join(opts.Out, "superseded"))
 			delete(byKey, j.key)
 		}
 	}
-	var todo []job
 	var recapped []*results.Run
 	for i, j := range plan {
 		if !opts.Shard.has(i) {
 			continue
 		}
 		r := byKey[j.key]
-		if r == nil {
+		switch {
+		case j.waiting:
+			waiting++
+			continue
+		case r == nil:
 			todo = append(todo, j)
 			continue
 		}
-
-		fmt.Fprintf(opts.Log, "recorded: %v (training code %s), not run again\n", j, r.Env.TrainingCode)
+		if logRecorded {
+			fmt.Fprintf(opts.Log, "recorded: %v (training code %s), not run again\n", j, r.Env.TrainingCode)
+		}
 		if r.Config.Epochs != j.config.Epochs {
 			fmt.Fprintf(opts.Log, "  it stopped early after %d epochs under a cap of %d, as it would under a cap of %d: its record now says %d\n",
 				r.EpochsTrained(), r.Config.Epochs, j.config.Epochs, j.config.Epochs)
@@ -372,10 +457,10 @@ func pending(opts SuiteOptions, plan []job) ([]job, error) {
 	}
 	if len(recapped) > 0 {
 		if _, err := results.Save(opts.Out, recapped); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
-	return todo, nil
+	return todo, waiting, nil
 }
 
 // adoptPlainRecords lets a record made outside a sweep count as a sweep
@@ -387,10 +472,10 @@ func pending(opts SuiteOptions, plan []job) ([]job, error) {
 func adoptPlainRecords(opts SuiteOptions, plan []job, byKey map[string]*results.Run) error {
 	var adopted []*results.Run
 	for _, j := range plan {
-		if len(j.point) == 0 || byKey[j.key] != nil {
+		if len(j.point) == 0 || j.tuning != nil || byKey[j.key] != nil {
 			continue
 		}
-		plainKey := results.RunKey(j.name, nil, j.strategy, j.config.Seed)
+		plainKey := results.RunKey(j.name, nil, nil, j.strategy, j.config.Seed)
 		plain := byKey[plainKey]
 		if plain == nil || whyNotJob(plain, j, opts.Preset) != "" {
 			continue
@@ -420,13 +505,16 @@ func checkCells(opts SuiteOptions, plan []job, byKey map[string]*results.Run) er
 	var after []*results.Run
 	planned := map[string]bool{}
 	for _, j := range plan {
+		if j.waiting {
+			continue // its record, if any, is checked as it is
+		}
 		planned[j.key] = true
 		code, err := TrainingCode(j.config)
 		if err != nil {
 			return err
 		}
 		after = append(after, &results.Run{
-			Dataset: j.name, DatasetFingerprint: j.dataset, Point: j.point,
+			Dataset: j.name, DatasetFingerprint: j.dataset, Point: j.point, Tuning: j.tuning,
 			Config: results.Config{Config: j.config, Protocol: j.hyper.Protocol, Preset: string(opts.Preset)},
 			Env:    results.Env{TrainingCode: code},
 		})
@@ -451,7 +539,7 @@ func recordsByKey(out string) (map[string]*results.Run, error) {
 	}
 	byKey := map[string]*results.Run{}
 	for _, r := range recorded {
-		byKey[results.RunKey(r.Dataset, r.Point, r.Strategy(), r.Config.Seed)] = r
+		byKey[r.Key()] = r
 	}
 	return byKey, nil
 }
@@ -478,6 +566,8 @@ func whyNotJob(r *results.Run, j job, preset Preset) string {
 		return "its record is of other data"
 	case r.Config.Preset != string(preset) || r.Config.Protocol != j.hyper.Protocol:
 		return "its record is of another preset or protocol"
+	case (r.Tuning == nil) != (j.tuning == nil) || (r.Tuning != nil && *r.Tuning != *j.tuning):
+		return "its record is of another tuning (search space or sampler)"
 	case len(diff) > 0 && !stoppedBeforeCap:
 		return fmt.Sprintf("its record differs: %v", diff)
 	}

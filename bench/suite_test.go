@@ -231,7 +231,7 @@ func TestSuiteRerunsOtherTrainingCode(t *testing.T) {
 	if err := results.WriteJSON(&b, stale); err != nil {
 		t.Fatal(err)
 	}
-	key := results.RunKey(stale.Dataset, nil, stale.Strategy(), stale.Config.Seed)
+	key := results.RunKey(stale.Dataset, nil, nil, stale.Strategy(), stale.Config.Seed)
 	if err := os.WriteFile(filepath.Join(out, "runs", key+".json"), b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,9 @@ import (
 // SettingDifferences lists what makes runs a and b of one dataset
 // belong to different cells: their data, preset, protocol, training code
 // or a hyper-parameter other than the seed and the strategy (beta and
-// aggregation count between two OneBP runs only: TwoBP has neither).
+// aggregation count between two OneBP runs only: TwoBP has neither; at
+// tuned settings the parameters searched count between runs of one
+// strategy only).
 func SettingDifferences(a, b *Run) []string {
 	var out []string
 	if a.DatasetFingerprint != b.DatasetFingerprint {
@@ -36,6 +38,7 @@ func SettingDifferences(a, b *Run) []string {
 		switch {
 		case d.Name == "seed" || d.Name == "strategy":
 		case !bothOneBP && !(model.Config{Strategy: model.TwoBP}).Applies(d.Name):
+		case tunedApart(a, b, d.Name):
 		default:
 			out = append(out, d.String())
 		}

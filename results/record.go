@@ -65,9 +65,19 @@ func writeConfig(w io.Writer, r *Run) {
 	}
 }
 
-// benchName is a run's benchmark name stem.
+// benchName is a run's benchmark name stem: the dataset, a sweep point's
+// or tuning trial's values as keys ("/dim=256", "/trial=3/lr=0.001"; a
+// run at tuned settings says "/setting=tuned", its values differing by
+// strategy), the strategy.
 func benchName(kind string, r *Run) string {
-	return fmt.Sprintf("Benchmark%s/dataset=%s%s/strategy=%v", kind, r.Dataset, r.Point.benchKeys(), r.Strategy())
+	keys := r.Point.benchKeys()
+	switch {
+	case r.IsTrial():
+		keys = fmt.Sprintf("/trial=%d%s", r.Tuning.Trial, keys)
+	case r.isTuned():
+		keys = "/setting=tuned"
+	}
+	return fmt.Sprintf("Benchmark%s/dataset=%s%s/strategy=%v", kind, r.Dataset, keys, r.Strategy())
 }
 
 // WriteQuality writes the runs' quality metrics: one line per run and

@@ -38,7 +38,10 @@ type Run struct {
 	Config             Config `json:"config"`
 	// Point is the swept hyper-parameters' values of a sweep's run, in
 	// the sweep's order (their values are also in Config); none otherwise.
-	Point      Point                   `json:"point,omitempty"`
+	Point Point `json:"point,omitempty"`
+	// Tuning marks a run of a tuning grid: a trial, or a run at the
+	// settings it chose (its Point then holds them).
+	Tuning     *Tuning                 `json:"tuning,omitempty"`
 	Env        Env                     `json:"environment"`
 	Epochs     []Epoch                 `json:"epochs"`
 	FinalEpoch int                     `json:"final_epoch"`
@@ -400,10 +403,12 @@ func ReadRun(path string) (*Run, error) {
 	return &r, nil
 }
 
-// Cells groups runs into report cells, in first-seen order: a cell is
-// a dataset, or in a sweep a dataset at one point ("gowalla dim=256").
-// A TwoBP run of a sweep over a parameter only OneBP has (beta) belongs to
-// the cell of every OneBP point it is the reference of.
+// Cells groups runs into report cells (Run.Cell), in first-seen order: a
+// cell is a dataset, in a sweep a dataset at one point ("gowalla
+// dim=256"), in a tuning grid a dataset at tuned settings. A TwoBP run
+// of a sweep over a parameter only OneBP has (beta) belongs to the cell
+// of every OneBP point it is the reference of. Tuning trials belong to
+// none (Trials).
 func Cells(runs []*Run) (names []string, groups map[string][]*Run) {
 	groups = map[string][]*Run{}
 	add := func(name string, r *Run) {
@@ -415,16 +420,19 @@ func Cells(runs []*Run) (names []string, groups map[string][]*Run) {
 	// The OneBP points each TwoBP point stands beside.
 	beside := map[string][]string{}
 	for _, r := range runs {
-		if r.Strategy() == model.OneBP {
+		if r.Strategy() == model.OneBP && r.Tuning == nil {
 			ref := CellName(r.Dataset, r.Point.Without(model.TwoBP))
-			if cell := CellName(r.Dataset, r.Point); !slices.Contains(beside[ref], cell) {
+			if cell := r.Cell(); !slices.Contains(beside[ref], cell) {
 				beside[ref] = append(beside[ref], cell)
 			}
 		}
 	}
 	for _, r := range runs {
-		cell := CellName(r.Dataset, r.Point)
-		if others := beside[cell]; r.Strategy() == model.TwoBP && len(others) > 0 {
+		if r.IsTrial() {
+			continue
+		}
+		cell := r.Cell()
+		if others := beside[cell]; r.Strategy() == model.TwoBP && r.Tuning == nil && len(others) > 0 {
 			for _, c := range others {
 				add(c, r)
 			}

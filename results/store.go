@@ -16,7 +16,7 @@ import (
 
 // A results directory holds:
 //
-//	runs/DATASET-STRATEGY-seedN.json  one run each (WriteJSON), the source of the rest
+//	runs/KEY.json                one run each (WriteJSON, RunKey), the source of the rest
 //	superseded/*.json            records a run of another setting replaced (Supersede)
 //	quality.txt, timing.txt      the runs in the Go benchmark format
 //	README.md                    the report: per dataset, quality and cost tables
@@ -31,14 +31,21 @@ var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 func FileName(dataset string) string { return unsafeName.ReplaceAllString(dataset, "_") }
 
 func runFile(dir string, r *Run) string {
-	return filepath.Join(dir, "runs", RunKey(r.Dataset, r.Point, r.Strategy(), r.Config.Seed)+".json")
+	return filepath.Join(dir, "runs", r.Key()+".json")
 }
 
 // RunKey names the run of a dataset, sweep point (none outside a sweep),
-// strategy and seed in a results directory: a results directory holds
-// one run per key.
-func RunKey(dataset string, p Point, s model.Strategy, seed uint64) string {
-	if len(p) > 0 {
+// tuning (none outside a tuning grid), strategy and seed in a results
+// directory: a results directory holds one run per key. A tuning trial
+// is named by its number, a run at tuned settings as such: their values
+// are in the record.
+func RunKey(dataset string, p Point, t *Tuning, s model.Strategy, seed uint64) string {
+	switch {
+	case t != nil && t.Trial > 0:
+		dataset += fmt.Sprintf("-trial%d", t.Trial)
+	case t != nil:
+		dataset += "-tuned"
+	case len(p) > 0:
 		dataset += "-" + p.String()
 	}
 	return fmt.Sprintf("%s-%v-seed%d", FileName(dataset), s, seed)

@@ -26,6 +26,7 @@ const (
 	ForValidation                    // per-user validation hold-out (data)
 	ForBootstrap                     // bootstrap resampling of users (results)
 	ForSignFlip                      // sign-flip randomization test (results)
+	ForTuning                        // a tuning grid's trials (bench)
 )
 
 // New returns the stream for seed at the position (purpose, parts...).

@@ -53,6 +53,13 @@ func Render(dir string) ([]*results.Run, error) {
 			}
 		}
 	}
+	tuned, trials := results.Trials(all)
+	for _, d := range tuned {
+		group := trials[d]
+		files[filepath.Join("curves", tuningFile(d)+".svg")] = func(w io.Writer) error {
+			return writeTuningSVG(w, d, group)
+		}
+	}
 	for rel, write := range files {
 		if err := atomicfile.Write(filepath.Join(dir, rel), write); err != nil {
 			return nil, err

@@ -262,15 +262,26 @@ OneBP's relative change of the mean.
 	if err := writeSweeps(w, runs, comparisons); err != nil {
 		return err
 	}
+	if err := writeTuning(w, runs, comparisons); err != nil {
+		return err
+	}
 	names, groups, unpaired := byCell(runs)
 	for _, name := range names {
 		group := groups[name]
+		if len(group) == 0 {
+			// Both strategies ran, but no seed of both yet (a shard's part).
+			fmt.Fprintf(w, "\n## %s\n\n%s", name, unpairedNote(unpaired[name]))
+			continue
+		}
 		ref := group[0]
 		c := ref.Config
 		fmt.Fprintf(w, "\n## %s\n\n", name)
 		fmt.Fprintf(w, "%d users, %d items, split %s, dataset sha256 `%s`.  \n", ref.Users, ref.Items, ref.Split, ref.DatasetFingerprint[:16])
 		fmt.Fprintf(w, "Preset %s: %s (beta is OneBP's); evaluated %s%s. Hyper-parameters: %s.  \n",
 			orDash(c.Preset), Hyperparameters(c.Config), every(c.EvalEvery), protocolNote(c.Protocol), c.Source)
+		if ref.Tuning != nil {
+			fmt.Fprintf(w, "Each strategy at its own tuned setting, which the line above gives for %s: %s.  \n", StrategyLabel(ref.Strategy()), tunedSettings(group))
+		}
 		fmt.Fprintf(w, "Seeds: %s.  \n", seedList(group))
 		fmt.Fprint(w, unpairedNote(unpaired[name]))
 		commits, word := distinctEach(group, func(r *results.Run) []string {

@@ -25,7 +25,7 @@ import (
 // names in order and the points, sorted by their values.
 func sweepOf(runs []*results.Run) (names []string, pts []results.Point) {
 	for _, r := range runs {
-		if r.Strategy() != model.OneBP || len(r.Point) == 0 {
+		if r.Strategy() != model.OneBP || len(r.Point) == 0 || r.Tuning != nil {
 			continue
 		}
 		if names == nil {
@@ -125,6 +125,7 @@ type sweepPlot struct {
 type sweepSeries struct {
 	label, color string
 	dash         int       // 0: solid, then ever longer dashes
+	scatter      bool      // points only, no line
 	x, y, lo, hi []float64 // lo, hi empty: no intervals
 }
 
@@ -287,7 +288,7 @@ func drawSweepPanel(w io.Writer, p sweepPlot, ox, oy float64, pw, ph int) {
 			}
 		}
 	}
-	for _, x := range ticks {
+	for _, x := range tickValues(ticks, p.logX) {
 		fmt.Fprintf(w, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`+"\n", px(x), oy+t+plotH+15, tickLabel(x))
 	}
 	axis := p.xlabel
@@ -313,7 +314,7 @@ func drawSweepPanel(w io.Writer, p sweepPlot, ox, oy float64, pw, ph int) {
 		if s.dash > 0 {
 			dash = fmt.Sprintf(` stroke-dasharray="%d,3"`, 2+3*s.dash)
 		}
-		if len(pts) > 1 {
+		if len(pts) > 1 && !s.scatter {
 			fmt.Fprintf(w, `<polyline fill="none" stroke="%s" stroke-width="1.5"%s points="%s"/>`+"\n", s.color, dash, strings.Join(pts, " "))
 		}
 		ly := oy + t + plotH + 46 + float64(k%2)*14

@@ -137,6 +137,48 @@ func FormatP(p float64) string {
 // on different users.
 func Compare(dataset string, runs []*results.Run, m eval.Metric) (Comparison, error) {
 	c := Comparison{Dataset: dataset, Metric: m}
+	diff, err := perUser(&c, runs)
+	if err != nil {
+		return c, err
+	}
+	c.summarize(diff)
+	return c, nil
+}
+
+// Shift tests how far the OneBP - TwoBP difference of metric m moves
+// from the runs before to the runs after (a tuned cell against the
+// preset's, on the same data and seeds): per user, after's difference
+// minus before's, each averaged over the seeds both cells paired. Its
+// PHolm is its P: it stands outside the report's family.
+func Shift(dataset string, before, after []*results.Run, m eval.Metric) (Comparison, error) {
+	c := Comparison{Dataset: dataset + " shift", Metric: m}
+	b := Comparison{Dataset: dataset, Metric: m}
+	db, err := perUser(&b, before)
+	if err != nil {
+		return c, err
+	}
+	da, err := perUser(&c, after)
+	if err != nil {
+		return c, err
+	}
+	if !slices.Equal(b.Seeds, c.Seeds) || len(db) != len(da) {
+		return c, fmt.Errorf("%s: the cells paired seeds %v and %v over %d and %d users; a shift needs the same", dataset, b.Seeds, c.Seeds, len(db), len(da))
+	}
+	for u := range da {
+		da[u] -= db[u]
+	}
+	for i := range c.PerSeed {
+		c.PerSeed[i] -= b.PerSeed[i]
+	}
+	c.summarize(da)
+	return c, nil
+}
+
+// perUser pairs runs' validated OneBP and TwoBP runs seed by seed,
+// setting c's Seeds and PerSeed, and returns each user's OneBP - TwoBP
+// difference of c.Metric averaged over the seeds.
+func perUser(c *Comparison, runs []*results.Run) ([]float64, error) {
+	dataset, m := c.Dataset, c.Metric
 	bySeed := map[uint64][2]*results.Run{}
 	for _, r := range runs {
 		if r.Selected == nil || r.Selected.PerUser == nil {
@@ -154,12 +196,12 @@ func Compare(dataset string, runs []*results.Run, m eval.Metric) (Comparison, er
 		}
 		a, b := one.Selected.PerUser.Values[m], two.Selected.PerUser.Values[m]
 		if len(a) != len(b) || len(a) == 0 || one.DatasetFingerprint != two.DatasetFingerprint || one.Split != two.Split {
-			return c, fmt.Errorf("%s seed %d: OneBP and TwoBP were evaluated on different users (%d vs %d) or data", dataset, seed, len(a), len(b))
+			return nil, fmt.Errorf("%s seed %d: OneBP and TwoBP were evaluated on different users (%d vs %d) or data", dataset, seed, len(a), len(b))
 		}
 		if diff == nil {
 			diff = make([]float64, len(a))
 		} else if len(diff) != len(a) {
-			return c, fmt.Errorf("%s seed %d: %d users evaluated, other seeds %d", dataset, seed, len(a), len(diff))
+			return nil, fmt.Errorf("%s seed %d: %d users evaluated, other seeds %d", dataset, seed, len(a), len(diff))
 		}
 		seedSum := 0.0
 		for u := range a {
@@ -171,21 +213,27 @@ func Compare(dataset string, runs []*results.Run, m eval.Metric) (Comparison, er
 		c.Seeds = append(c.Seeds, seed)
 	}
 	if len(c.Seeds) == 0 {
-		return c, fmt.Errorf("%s: no seed with validated OneBP and TwoBP runs holding per-user %s", dataset, m)
+		return nil, fmt.Errorf("%s: no seed with validated OneBP and TwoBP runs holding per-user %s", dataset, m)
 	}
 	for u := range diff {
 		diff[u] /= float64(len(c.Seeds))
 	}
+	return diff, nil
+}
+
+// summarize sets c's per-user figures from the per-user differences, its
+// resampling streams named by its dataset and metric, and its seed-level
+// test from PerSeed.
+func (c *Comparison) summarize(diff []float64) {
 	c.Users = len(diff)
 	c.Mean = stats.Mean(diff)
 	h := fnv.New64a()
-	h.Write([]byte(dataset + "\x00" + string(m)))
+	h.Write([]byte(c.Dataset + "\x00" + string(c.Metric)))
 	c.Lo, c.Hi = bootstrapInterval(diff, prng.New(statisticSeed, prng.ForBootstrap, h.Sum64()))
 	c.P = signFlipP(diff, prng.New(statisticSeed, prng.ForSignFlip, h.Sum64()))
 	c.PHolm = c.P
 	c.SeedT, c.SeedP = pairedT(c.PerSeed)
 	c.SeedPHolm = c.SeedP
-	return c, nil
 }
 
 // pairedT is the one-sample t-test of mean(d) = 0: its statistic and
