@@ -363,9 +363,12 @@ func (t *Trainer) scoreRows(w, lo, hi int) {
 // coef * e_u, in batch order, for the items in [lo, hi).
 func (t *Trainer) itemGradientsFor(lo, hi int) {
 	k, stamp := 1+t.cfg.Negatives, t.stamp()
-	for e, i := range t.cand {
-		if int(i) >= lo && int(i) < hi {
-			t.itemAdam.accumulate(i, t.coef[e], t.Users.Row(int(t.rowUser(e/k))), stamp)
+	for r := range t.rows {
+		e := t.Users.Row(int(t.rowUser(r)))
+		for j, i := range t.cand[r*k : (r+1)*k] {
+			if int(i) >= lo && int(i) < hi {
+				t.itemAdam.accumulate(i, t.coef[r*k+j], e, stamp)
+			}
 		}
 	}
 }
@@ -374,9 +377,13 @@ func (t *Trainer) itemGradientsFor(lo, hi int) {
 // coef * v_j, in batch order, for the users in [lo, hi) (TwoBP).
 func (t *Trainer) userGradientsFor(lo, hi int) {
 	k, stamp := 1+t.cfg.Negatives, t.stamp()
-	for e, i := range t.cand {
-		if u := t.rowUser(e / k); int(u) >= lo && int(u) < hi {
-			t.userAdam.accumulate(u, t.coef[e], t.Items.Row(int(i)), stamp)
+	for r := range t.rows {
+		u := t.rowUser(r)
+		if int(u) < lo || int(u) >= hi {
+			continue
+		}
+		for j, i := range t.cand[r*k : (r+1)*k] {
+			t.userAdam.accumulate(u, t.coef[r*k+j], t.Items.Row(int(i)), stamp)
 		}
 	}
 }
