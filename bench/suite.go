@@ -402,7 +402,9 @@ func newJob(opts SuiteOptions, spec data.Spec, d, trainData *data.Dataset, h Hyp
 }
 
 // pending is this shard's part of plan without the jobs Out already
-// records, which it logs.
+// records (which it logs when logRecorded), its runs at tuned settings
+// made runnable where their trials are recorded (resolveTuned), and how
+// many of them still wait.
 func pending(opts SuiteOptions, plan []job, logRecorded bool) (todo []job, waiting int, err error) {
 	byKey, err := recordsByKey(opts.Out)
 	if err != nil {
