@@ -13,7 +13,8 @@ import (
 // writeFindings answers, per dataset with validated runs of both
 // strategies, whether OneBP beats TwoBP in accuracy (the paired tests), in
 // epoch time and in memory, and how the accuracy answer changes between
-// best-on-test, final and validated selection. It is written from the
+// best-on-test, final and validated selection; and, for a tuning grid,
+// how far tuning moved the answer. It is written from the
 // numbers alone, so it is regenerated with them.
 func writeFindings(w io.Writer, runs []*results.Run, cs []stats.Comparison) error {
 	fmt.Fprintf(w, "Paired per-user differences on the validated test figures, averaged over seeds, with 95%% bootstrap intervals and two-sided sign-flip tests (%d resamples), Holm-corrected over the %d comparisons below; beside them, each seed's mean difference and a paired t-test across seeds, which takes the seed as the unit so that seed-to-seed variation counts, Holm-corrected alike. A difference is called significant when both tests say so at %g after the correction, over at least %d seeds.\n\n",
@@ -51,6 +52,12 @@ func writeFindings(w io.Writer, runs []*results.Run, cs []stats.Comparison) erro
 			}
 		}
 		fmt.Fprintf(w, " %s OneBP vs TwoBP by selection: %s.\n", eval.NDCGAt20, strings.Join(byProto, ", "))
+	}
+	datasets, _ := results.Trials(runs)
+	for _, d := range datasets {
+		if f := tuningFinding(d, groups[d], groups[d+results.TunedSuffix], cs); f != "" {
+			fmt.Fprintf(w, "- %s\n", f)
+		}
 	}
 	return nil
 }
