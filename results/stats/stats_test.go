@@ -111,6 +111,36 @@ func TestCompare(t *testing.T) {
 	}
 }
 
+// TestShift: the shift of OneBP - TwoBP between two cells is, per user,
+// the after cell's seed-averaged difference minus the before cell's;
+// cells of other seeds are refused.
+func TestShift(t *testing.T) {
+	run := func(s model.Strategy, seed uint64, ndcg ...float32) *results.Run {
+		r := runtest.Fake("tiny", s, 1)
+		r.Config.Seed = seed
+		r.Selected = &results.Selected{PerUser: &results.PerUser{Users: len(ndcg), Values: map[eval.Metric]results.Float32s{eval.NDCGAt20: ndcg}}}
+		return r
+	}
+	before := []*results.Run{run(model.OneBP, 1, 0.5, 0.25), run(model.TwoBP, 1, 0.25, 0.25), run(model.OneBP, 2, 0.5, 0.5), run(model.TwoBP, 2, 0.5, 0.25)}
+	after := []*results.Run{run(model.OneBP, 1, 0.5, 0.5), run(model.TwoBP, 1, 0.5, 0.5), run(model.OneBP, 2, 0.25, 0.5), run(model.TwoBP, 2, 0.5, 0.5)}
+	// Before: differences (0.25, 0) and (0, 0.25), averaged (0.125, 0.125);
+	// after: (0, 0) and (-0.25, 0), averaged (-0.125, 0). Shift (-0.25,
+	// -0.125), mean -0.1875; per seed 0 - 0.125 and -0.125 - 0.125.
+	c, err := Shift("tiny", before, after, eval.NDCGAt20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Users != 2 || c.Mean != -0.1875 || c.Lo != -0.25 || c.Hi != -0.125 || c.PHolm != c.P || len(c.PerSeed) != 2 || c.PerSeed[0] != -0.125 || c.PerSeed[1] != -0.25 {
+		t.Errorf("shift %+v", c)
+	}
+	if c, _ := Shift("tiny", before, before, eval.NDCGAt20); c.Mean != 0 || c.P != 1 {
+		t.Errorf("a cell against itself: %+v", c)
+	}
+	if _, err := Shift("tiny", before, after[:2], eval.NDCGAt20); err == nil {
+		t.Error("cells of other seeds compared")
+	}
+}
+
 // TestPairedT: the seed-level test against Student's t quantiles.
 func TestPairedT(t *testing.T) {
 	for _, c := range []struct {
