@@ -36,10 +36,20 @@ func (a *adamState) catchUp(t Table, r int, now uint32, plans *skipPlans) {
 	}
 }
 
-// accumulate adds x*row to the gradient of table row r.
-func (a *adamState) accumulate(r int32, x float32, row []float32, stamp uint32) {
+// accumulateRows adds coef[j] times row rows[j] of t to the gradient of
+// row r, for each j in order.
+func (a *adamState) accumulateRows(r int32, coef []float32, t Table, rows []int32, stamp uint32) {
 	a.stamp[r] = stamp
-	f32.Axpy(x, row, a.grad.Row(int(r)))
+	f32.AxpyRows(coef, t.Data, rows, a.grad.Row(int(r)))
+}
+
+// scatter adds coef[j]*x to the gradient of row rows[j], for each j in
+// order.
+func (a *adamState) scatter(rows []int32, coef, x []float32, stamp uint32) {
+	for _, r := range rows {
+		a.stamp[r] = stamp
+	}
+	f32.ScatterAxpy(coef, x, a.grad.Data, rows)
 }
 
 // step applies one Adam step to rows [lo, hi) of t, then zeroes the

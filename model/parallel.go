@@ -19,7 +19,7 @@ import (
 const cacheLine = 64
 
 // lineMultiple is n rounded up to a whole number of cache lines of T's.
-func lineMultiple[T float32 | float64](n int) int {
+func lineMultiple[T int32 | float32 | float64](n int) int {
 	per := cacheLine / int(unsafe.Sizeof(T(0)))
 	return (n + per - 1) / per * per
 }

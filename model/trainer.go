@@ -65,11 +65,15 @@ type epochScratch struct {
 
 // workerScratch is one worker's own buffers.
 type workerScratch struct {
-	plans    *skipPlans // lazy dense Adam's catch-up plans
-	src      *rand.PCG
-	scores   []float64 // k
-	dots     []float32 // k
-	firstBad string    // the first non-finite value it found in this batch
+	plans  *skipPlans // lazy dense Adam's catch-up plans
+	src    *rand.PCG
+	scores []float64 // k
+	dots   []float32 // k
+	// A row's candidates in this worker's item range, and their
+	// coefficients (k each).
+	picked     []int32
+	pickedCoef []float32
+	firstBad   string // the first non-finite value it found in this batch
 }
 
 // phases are the per-batch phases as method values made once, so that
@@ -140,6 +144,7 @@ func NewTrainer(d *data.Dataset, cfg Config) (*Trainer, error) {
 			src:    ownLinePCG(cfg.Seed, prng.ForNegatives),
 			scores: make([]float64, k, lineMultiple[float64](k)),
 			dots:   make([]float32, k, lineMultiple[float32](k)),
+			picked: make([]int32, 0, lineMultiple[int32](k)), pickedCoef: make([]float32, 0, lineMultiple[float32](k)),
 		}
 		if cfg.LazyAdam() {
 			ws.plans = &skipPlans{lr: cfg.LR}
@@ -360,16 +365,25 @@ func (t *Trainer) scoreRows(w, lo, hi int) {
 }
 
 // itemGradientsFor sums dL/dv_i = sum over the entries of item i of
-// coef * e_u, in batch order, for the items in [lo, hi).
-func (t *Trainer) itemGradientsFor(lo, hi int) {
+// coef * e_u, in batch order, for the items in [lo, hi): row by row, the
+// row's candidates in the range at once (a row's candidates are distinct
+// items, so each item's sum keeps its order).
+func (t *Trainer) itemGradientsFor(w, lo, hi int) {
 	k, stamp := 1+t.cfg.Negatives, t.stamp()
+	whole := lo == 0 && hi >= t.Items.Rows
+	ws := &t.workers[w]
 	for r := range t.rows {
-		e := t.Users.Row(int(t.rowUser(r)))
-		for j, i := range t.cand[r*k : (r+1)*k] {
-			if int(i) >= lo && int(i) < hi {
-				t.itemAdam.accumulate(i, t.coef[r*k+j], e, stamp)
+		cand, coef := t.cand[r*k:(r+1)*k], t.coef[r*k:(r+1)*k]
+		if !whole {
+			ws.picked, ws.pickedCoef = ws.picked[:0], ws.pickedCoef[:0]
+			for j, i := range cand {
+				if int(i) >= lo && int(i) < hi {
+					ws.picked, ws.pickedCoef = append(ws.picked, i), append(ws.pickedCoef, coef[j])
+				}
 			}
+			cand, coef = ws.picked, ws.pickedCoef
 		}
+		t.itemAdam.scatter(cand, coef, t.Users.Row(int(t.rowUser(r))), stamp)
 	}
 }
 
@@ -378,12 +392,8 @@ func (t *Trainer) itemGradientsFor(lo, hi int) {
 func (t *Trainer) userGradientsFor(lo, hi int) {
 	k, stamp := 1+t.cfg.Negatives, t.stamp()
 	for r := range t.rows {
-		u := t.rowUser(r)
-		if int(u) < lo || int(u) >= hi {
-			continue
-		}
-		for j, i := range t.cand[r*k : (r+1)*k] {
-			t.userAdam.accumulate(u, t.coef[r*k+j], t.Items.Row(int(i)), stamp)
+		if u := t.rowUser(r); int(u) >= lo && int(u) < hi {
+			t.userAdam.accumulateRows(u, t.coef[r*k:(r+1)*k], t.Items, t.cand[r*k:(r+1)*k], stamp)
 		}
 	}
 }
@@ -401,13 +411,13 @@ func (t *Trainer) stepFor(w int, a *adamState, tab Table, what string, lo, hi in
 // gradients and their Adam step in one go, since OneBP reads no item
 // gradient elsewhere.
 func (t *Trainer) itemGradientsAndStep(w, lo, hi int) {
-	t.itemGradientsFor(lo, hi)
+	t.itemGradientsFor(w, lo, hi)
 	t.stepFor(w, t.itemAdam, t.Items, "item", lo, hi)
 }
 
 // bothGradients is TwoBP's second phase, over item and user ranges alike.
-func (t *Trainer) bothGradients(_, lo, hi int) {
-	t.itemGradientsFor(lo, min(hi, t.Items.Rows))
+func (t *Trainer) bothGradients(w, lo, hi int) {
+	t.itemGradientsFor(w, lo, min(hi, t.Items.Rows))
 	t.userGradientsFor(lo, min(hi, t.Users.Rows))
 }
 

@@ -91,7 +91,7 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 		tr.rows = tr.pairs[1:4] // user 0 twice and user 1; item 2 is positive twice
 		tr.pool.run(tr.cfg.Batch, tr.phases.forward)
 		rowUser := []int32{tr.rowUser(0), tr.rowUser(1), tr.rowUser(2)}
-		tr.itemGradientsFor(0, d.Items)
+		tr.itemGradientsFor(0, 0, d.Items)
 		if s == TwoBP {
 			tr.userGradientsFor(0, d.Users)
 		}

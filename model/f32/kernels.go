@@ -9,6 +9,8 @@ type kernels struct {
 	dot        func(x, y []float32) float32
 	dots       func(x, table []float32, rows []int32, out []float32)
 	axpy       func(a float32, x, y []float32)
+	axpyRows   func(a, table []float32, rows []int32, y []float32)
+	scatter    func(a, x, table []float32, rows []int32)
 	axpby      func(a float32, x []float32, b float32, y []float32)
 	scal       func(a float32, x []float32)
 	adam       func(p, g, m, v []float32, s *AdamStep) bool
@@ -24,6 +26,8 @@ var portable = &kernels{
 	dot:        dotPortable,
 	dots:       dotsPortable,
 	axpy:       axpyPortable,
+	axpyRows:   axpyRowsWith(axpyPortable),
+	scatter:    scatterWith(axpyPortable),
 	axpby:      axpbyPortable,
 	scal:       scalPortable,
 	adam:       adamPortable,
@@ -85,6 +89,52 @@ func Axpy(a float32, x, y []float32) {
 		panic(errLength)
 	}
 	active.axpy(a, x, y)
+}
+
+// AxpyRows adds a[j] times row rows[j] of table (row-major, len(y)
+// columns) to y, for each j in order, as many Axpy calls would:
+//
+//	for j, r := range rows {
+//		Axpy(a[j], table[int(r)*len(y):int(r+1)*len(y)], y)
+//	}
+func AxpyRows(a, table []float32, rows []int32, y []float32) {
+	if len(a) != len(rows) || len(y) == 0 || len(table)%len(y) != 0 {
+		panic(errLength)
+	}
+	active.axpyRows(a, table, rows, y)
+}
+
+// ScatterAxpy adds a[j]*x to row rows[j] of table (row-major, len(x)
+// columns), for each j in order, as many Axpy calls would:
+//
+//	for j, r := range rows {
+//		Axpy(a[j], x, table[int(r)*len(x):int(r+1)*len(x)])
+//	}
+func ScatterAxpy(a, x, table []float32, rows []int32) {
+	if len(a) != len(rows) || len(x) == 0 || len(table)%len(x) != 0 {
+		panic(errLength)
+	}
+	active.scatter(a, x, table, rows)
+}
+
+// axpyRowsWith is AxpyRows's loop over an implementation's axpy.
+func axpyRowsWith(axpy func(a float32, x, y []float32)) func(a, table []float32, rows []int32, y []float32) {
+	return func(a, table []float32, rows []int32, y []float32) {
+		dim := len(y)
+		for j, r := range rows {
+			axpy(a[j], table[int(r)*dim:int(r)*dim+dim], y)
+		}
+	}
+}
+
+// scatterWith is ScatterAxpy's loop over an implementation's axpy.
+func scatterWith(axpy func(a float32, x, y []float32)) func(a, x, table []float32, rows []int32) {
+	return func(a, x, table []float32, rows []int32) {
+		dim := len(x)
+		for j, r := range rows {
+			axpy(a[j], x, table[int(r)*dim:int(r)*dim+dim])
+		}
+	}
 }
 
 // Axpby sets y to a*x + b*y, the moving aggregation's e = (1-beta)*v + beta*e:

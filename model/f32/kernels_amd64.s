@@ -34,6 +34,45 @@ dotdone:
 	VZEROUPPER
 	RET
 
+// func dots8(x *float32, table *float32, rows *int32, k int, dim int, out *float32, n int)
+// For j < k: out[j] = dot8(x, table[rows[j]*dim:], n), n a multiple of 8.
+TEXT ·dots8(SB), NOSPLIT, $0-56
+	MOVQ x+0(FP), SI
+	MOVQ table+8(FP), R9
+	MOVQ rows+16(FP), R10
+	MOVQ k+24(FP), R11
+	MOVQ dim+32(FP), R12
+	MOVQ out+40(FP), R8
+	MOVQ n+48(FP), CX
+	XORQ BX, BX
+dotsrow:
+	CMPQ BX, R11
+	JGE dotsdone
+	MOVLQSX (R10)(BX*4), DI
+	IMULQ R12, DI
+	LEAQ (R9)(DI*4), DI
+	VXORPS Y0, Y0, Y0
+	XORQ AX, AX
+dotsloop:
+	CMPQ AX, CX
+	JGE dotsreduce
+	VMOVUPS (SI)(AX*4), Y1
+	VMULPS (DI)(AX*4), Y1, Y1
+	VADDPS Y1, Y0, Y0
+	ADDQ $8, AX
+	JMP dotsloop
+dotsreduce:
+	VHADDPS Y0, Y0, Y0
+	VHADDPS Y0, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDSS X1, X0, X0
+	VMOVSS X0, (R8)(BX*4)
+	INCQ BX
+	JMP dotsrow
+dotsdone:
+	VZEROUPPER
+	RET
+
 // func axpy8(a float32, x, y *float32, n int)
 TEXT ·axpy8(SB), NOSPLIT, $0-32
 	VBROADCASTSS a+0(FP), Y0
@@ -50,6 +89,76 @@ axpyloop:
 	ADDQ $8, AX
 	JMP axpyloop
 axpydone:
+	VZEROUPPER
+	RET
+
+// func axpyRows8(a *float32, table *float32, rows *int32, k int, dim int, y *float32, n int)
+// For j < k: y[0:n] += a[j] * table[rows[j]*dim : rows[j]*dim+n], n a
+// multiple of 8, each element product then sum, as axpy8.
+TEXT ·axpyRows8(SB), NOSPLIT, $0-56
+	MOVQ a+0(FP), R8
+	MOVQ table+8(FP), R9
+	MOVQ rows+16(FP), R10
+	MOVQ k+24(FP), R11
+	MOVQ dim+32(FP), R12
+	MOVQ y+40(FP), DI
+	MOVQ n+48(FP), CX
+	XORQ BX, BX
+rowsrow:
+	CMPQ BX, R11
+	JGE rowsdone
+	VBROADCASTSS (R8)(BX*4), Y0
+	MOVLQSX (R10)(BX*4), SI
+	IMULQ R12, SI
+	LEAQ (R9)(SI*4), SI
+	XORQ AX, AX
+rowsloop:
+	CMPQ AX, CX
+	JGE rowsnext
+	VMULPS (SI)(AX*4), Y0, Y1
+	VADDPS (DI)(AX*4), Y1, Y1
+	VMOVUPS Y1, (DI)(AX*4)
+	ADDQ $8, AX
+	JMP rowsloop
+rowsnext:
+	INCQ BX
+	JMP rowsrow
+rowsdone:
+	VZEROUPPER
+	RET
+
+// func scatter8(a *float32, x *float32, table *float32, rows *int32, k int, dim int, n int)
+// For j < k: table[rows[j]*dim : rows[j]*dim+n] += a[j] * x[0:n], n a
+// multiple of 8, each element product then sum, as axpy8.
+TEXT ·scatter8(SB), NOSPLIT, $0-56
+	MOVQ a+0(FP), R8
+	MOVQ x+8(FP), SI
+	MOVQ table+16(FP), R9
+	MOVQ rows+24(FP), R10
+	MOVQ k+32(FP), R11
+	MOVQ dim+40(FP), R12
+	MOVQ n+48(FP), CX
+	XORQ BX, BX
+scatterrow:
+	CMPQ BX, R11
+	JGE scatterdone
+	VBROADCASTSS (R8)(BX*4), Y0
+	MOVLQSX (R10)(BX*4), DI
+	IMULQ R12, DI
+	LEAQ (R9)(DI*4), DI
+	XORQ AX, AX
+scatterloop:
+	CMPQ AX, CX
+	JGE scatternext
+	VMULPS (SI)(AX*4), Y0, Y1
+	VADDPS (DI)(AX*4), Y1, Y1
+	VMOVUPS Y1, (DI)(AX*4)
+	ADDQ $8, AX
+	JMP scatterloop
+scatternext:
+	INCQ BX
+	JMP scatterrow
+scatterdone:
 	VZEROUPPER
 	RET
 

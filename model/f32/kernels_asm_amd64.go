@@ -20,6 +20,8 @@ func init() {
 		dot:        dotAsm,
 		dots:       dotsAsm,
 		axpy:       axpyAsm,
+		axpyRows:   axpyRowsAsm,
+		scatter:    scatterAsm,
 		axpby:      axpbyAsm,
 		scal:       scalAsm,
 		adam:       adamAsm,
@@ -38,6 +40,15 @@ func dot8(x, y *float32, n int) float32
 
 //go:noescape
 func axpy8(a float32, x, y *float32, n int)
+
+//go:noescape
+func dots8(x *float32, table *float32, rows *int32, k int, dim int, out *float32, n int)
+
+//go:noescape
+func axpyRows8(a *float32, table *float32, rows *int32, k int, dim int, y *float32, n int)
+
+//go:noescape
+func scatter8(a *float32, x *float32, table *float32, rows *int32, k int, dim int, n int)
 
 //go:noescape
 func axpby8(a float32, x *float32, b float32, y *float32, n int)
@@ -76,12 +87,41 @@ func dotAsm(x, y []float32) float32 {
 	return s
 }
 
+// dotsAsm: the assembly reduces each row's whole groups of 8 as dot8
+// does; the tail, added after the reduction as in Dot, is Go's.
 func dotsAsm(x, table []float32, rows []int32, out []float32) {
 	dim := len(x)
 	out = out[:len(rows)]
-	for j, r := range rows {
-		out[j] = dotAsm(x, table[int(r)*dim:int(r)*dim+dim])
+	if len(rows) == 0 {
+		return
 	}
+	checkRows(table, rows, dim)
+	n8 := dim &^ 7
+	if n8 == 0 {
+		clear(out)
+	} else {
+		dots8(&x[0], &table[0], &rows[0], len(rows), dim, &out[0], n8)
+	}
+	if n8 == dim {
+		return
+	}
+	for j, r := range rows {
+		y := table[int(r)*dim : int(r)*dim+dim]
+		for i := n8; i < dim; i++ {
+			out[j] += float32(x[i] * y[i])
+		}
+	}
+}
+
+// checkRows panics, as indexing would, unless every row of rows lies in
+// table (dim columns): the assembly reads them unchecked.
+func checkRows(table []float32, rows []int32, dim int) {
+	lo, hi := rows[0], rows[0]
+	for _, r := range rows[1:] {
+		lo, hi = min(lo, r), max(hi, r)
+	}
+	_ = table[int(lo)*dim]
+	_ = table[int(hi)*dim+dim-1]
 }
 
 func axpyAsm(a float32, x, y []float32) {
@@ -92,6 +132,52 @@ func axpyAsm(a float32, x, y []float32) {
 	}
 	for i := n8; i < len(x); i++ {
 		y[i] += float32(a * x[i])
+	}
+}
+
+// axpyRowsAsm: the assembly takes every row's whole groups of 8, in row
+// order; each element sees the same adds in the same order as in the
+// portable loop, so the tail done after, row by row, gives the same bits.
+func axpyRowsAsm(a, table []float32, rows []int32, y []float32) {
+	dim := len(y)
+	if len(rows) == 0 {
+		return
+	}
+	a = a[:len(rows)]
+	checkRows(table, rows, dim)
+	n8 := dim &^ 7
+	if n8 > 0 {
+		axpyRows8(&a[0], &table[0], &rows[0], len(rows), dim, &y[0], n8)
+	}
+	if n8 < dim {
+		for j, r := range rows {
+			x := table[int(r)*dim : int(r)*dim+dim]
+			for i := n8; i < dim; i++ {
+				y[i] += float32(a[j] * x[i])
+			}
+		}
+	}
+}
+
+// scatterAsm: as axpyRowsAsm, row by row into the table.
+func scatterAsm(a, x, table []float32, rows []int32) {
+	dim := len(x)
+	if len(rows) == 0 {
+		return
+	}
+	a = a[:len(rows)]
+	checkRows(table, rows, dim)
+	n8 := dim &^ 7
+	if n8 > 0 {
+		scatter8(&a[0], &x[0], &table[0], &rows[0], len(rows), dim, n8)
+	}
+	if n8 < dim {
+		for j, r := range rows {
+			y := table[int(r)*dim : int(r)*dim+dim]
+			for i := n8; i < dim; i++ {
+				y[i] += float32(a[j] * x[i])
+			}
+		}
 	}
 }
 

@@ -29,6 +29,8 @@ func init() {
 		dot:        dotAVX2,
 		dots:       dotsAVX2,
 		axpy:       axpyAVX2,
+		axpyRows:   axpyRowsWith(axpyAVX2),
+		scatter:    scatterWith(axpyAVX2),
 		axpby:      axpbyAVX2,
 		scal:       scalAVX2,
 		adam:       adamAVX2,

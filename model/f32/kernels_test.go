@@ -116,6 +116,75 @@ func TestDots(t *testing.T) {
 	})
 }
 
+// TestAxpyRowsAndScatter: both are their doc comments' loops of Axpy, run
+// as the naive per-element loop, bit for bit, rows repeated included.
+func TestAxpyRowsAndScatter(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(11, 12))
+		for _, dim := range []int{1, 7, 8, 9, 16, 32, 33, 128} {
+			const tableRows = 6
+			for count := range 9 {
+				a, x := randomSlice(r, count), randomSlice(r, dim)
+				rows := make([]int32, count)
+				for j := range rows {
+					rows[j] = int32(r.IntN(tableRows))
+				}
+				table0 := randomSlice(r, tableRows*dim)
+
+				y, whole := guarded(x)
+				AxpyRows(a, table0, rows, y)
+				checkGuards(t, whole, dim)
+				want := append([]float32(nil), x...)
+				for j, row := range rows {
+					for i := range want {
+						want[i] += float32(a[j] * table0[int(row)*dim+i])
+					}
+				}
+				for i := range want {
+					if y[i] != want[i] {
+						t.Fatalf("AxpyRows dim=%d count=%d: y[%d] = %v, the naive loop gives %v", dim, count, i, y[i], want[i])
+					}
+				}
+
+				table, whole := guarded(table0)
+				ScatterAxpy(a, x, table, rows)
+				checkGuards(t, whole, len(table0))
+				want = append([]float32(nil), table0...)
+				for j, row := range rows {
+					for i := range dim {
+						want[int(row)*dim+i] += float32(a[j] * x[i])
+					}
+				}
+				for i := range want {
+					if table[i] != want[i] {
+						t.Fatalf("ScatterAxpy dim=%d count=%d: table[%d] = %v, the naive loop gives %v", dim, count, i, table[i], want[i])
+					}
+				}
+			}
+			// A row outside the table panics, as indexing does, before
+			// any memory is touched.
+			table, x := make([]float32, tableRows*dim), make([]float32, dim)
+			for _, bad := range []int32{-1, tableRows} {
+				rows, a := []int32{0, bad}, []float32{1, 1}
+				for name, f := range map[string]func(){
+					"AxpyRows": func() { AxpyRows(a, table, rows, x) },
+					"Scatter":  func() { ScatterAxpy(a, x, table, rows) },
+					"Dots":     func() { Dots(x, table, rows, a) },
+				} {
+					func() {
+						defer func() {
+							if recover() == nil {
+								t.Errorf("%s dim=%d: row %d of %d did not panic", name, dim, bad, tableRows)
+							}
+						}()
+						f()
+					}()
+				}
+			}
+		}
+	})
+}
+
 func TestElementwise(t *testing.T) {
 	forEachImpl(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(5, 6))
@@ -350,6 +419,8 @@ func TestLengthMismatchPanics(t *testing.T) {
 		"Dots":      func() { Dots(three, make([]float32, 7), []int32{0}, two) },
 		"Axpy":      func() { Axpy(1, three, two) },
 		"Axpby":     func() { Axpby(1, three, 1, two) },
+		"AxpyRows":  func() { AxpyRows(two, make([]float32, 6), []int32{0}, three) },
+		"Scatter":   func() { ScatterAxpy(two[:1], three, make([]float32, 7), []int32{0}) },
 		"Adam":      func() { Adam(three, two, three, three, &s) },
 		"PackItems": func() { PackItems(&panel, three, 2, 3) },
 		"Scores":    func() { Scores(make([]float32, 6), &panel, 0, 2, three) },
