@@ -19,6 +19,7 @@ type kernels struct {
 	sumSteps   func(s, c, e []float64, eps float64, out []float64)
 	packItems  func(p *Panel, items []float32)
 	scores     func(users []float32, panel *Panel, i0, i1 int, out []float32)
+	nonFinite  func(x []float32) bool
 }
 
 var portable = &kernels{
@@ -36,6 +37,7 @@ var portable = &kernels{
 	sumSteps:   sumStepsPortable,
 	packItems:  packItemsPortable,
 	scores:     scoresPortable,
+	nonFinite:  nonFinitePortable,
 }
 
 // available lists the implementations this build and CPU can run, the

@@ -34,6 +34,29 @@ dotdone:
 	VZEROUPPER
 	RET
 
+// func nonFinite8(x *float32, n int) bool
+// Whether x[0:n] (n a multiple of 8) holds a NaN or an infinity: y - y is
+// +0 for a finite y and NaN otherwise, so the OR of every difference's
+// bits is zero exactly when all are finite.
+TEXT ·nonFinite8(SB), NOSPLIT, $0-17
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VXORPS Y2, Y2, Y2
+	XORQ AX, AX
+finiteloop:
+	CMPQ AX, CX
+	JGE finitedone
+	VMOVUPS (SI)(AX*4), Y0
+	VSUBPS Y0, Y0, Y1
+	VORPS Y1, Y2, Y2
+	ADDQ $8, AX
+	JMP finiteloop
+finitedone:
+	VPTEST Y2, Y2
+	SETNE ret+16(FP)
+	VZEROUPPER
+	RET
+
 // func dots8(x *float32, table *float32, rows *int32, k int, dim int, out *float32, n int)
 // For j < k: out[j] = dot8(x, table[rows[j]*dim:], n), n a multiple of 8.
 TEXT ·dots8(SB), NOSPLIT, $0-56

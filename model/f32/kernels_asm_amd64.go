@@ -30,6 +30,7 @@ func init() {
 		sumSteps:   sumStepsAsm,
 		packItems:  packItemsLanes,
 		scores:     scoresAsm,
+		nonFinite:  nonFiniteAsm,
 	}
 	available = append(available, asm)
 	active = asm
@@ -40,6 +41,9 @@ func dot8(x, y *float32, n int) float32
 
 //go:noescape
 func axpy8(a float32, x, y *float32, n int)
+
+//go:noescape
+func nonFinite8(x *float32, n int) bool
 
 //go:noescape
 func dots8(x *float32, table *float32, rows *int32, k int, dim int, out *float32, n int)
@@ -85,6 +89,14 @@ func dotAsm(x, y []float32) float32 {
 		s += float32(x[i] * y[i])
 	}
 	return s
+}
+
+func nonFiniteAsm(x []float32) bool {
+	n8 := len(x) &^ 7
+	if n8 > 0 && nonFinite8(&x[0], n8) {
+		return true
+	}
+	return nonFinitePortable(x[n8:])
 }
 
 // dotsAsm: the assembly reduces each row's whole groups of 8 as dot8

@@ -39,6 +39,7 @@ func init() {
 		sumSteps:   sumStepsPortable, // float64: the assembly set has the vector one
 		packItems:  packItemsLanes,
 		scores:     scoresAVX2,
+		nonFinite:  nonFinitePortable, // the assembly set has the vector one
 	}
 	// The assembly kernels, when this CPU runs them, were as fast or
 	// faster in every epoch and evaluation measured (docs/notes.md), so
