@@ -14,6 +14,7 @@ import (
 	"onebp/model"
 	"onebp/model/eval"
 	"onebp/results"
+	"onebp/results/report"
 )
 
 // clearWinner is a tuning grid whose search has one clear winner on
@@ -46,8 +47,17 @@ func clearWinner(t *testing.T, out string) SuiteOptions {
 // one process records.
 func TestTunePicksTheWinner(t *testing.T) {
 	one := t.TempDir()
-	if err := Suite(context.Background(), clearWinner(t, one)); err != nil {
+	opts := clearWinner(t, one)
+	opts.Readme = filepath.Join(t.TempDir(), "README.md")
+	begin, end := report.SummaryMarkers(one)
+	if err := os.WriteFile(opts.Readme, []byte(begin+"\n"+end+"\n"), 0o644); err != nil {
 		t.Fatal(err)
+	}
+	if err := Suite(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if readme, _ := os.ReadFile(opts.Readme); !strings.Contains(string(readme), "after tuning**: ") || !strings.Contains(string(readme), " tuned ") {
+		t.Errorf("the README summary of a tuning set lacks the tuned row or the finding:\n%s", readme)
 	}
 	runs, err := results.LoadRuns(one)
 	if err != nil {

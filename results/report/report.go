@@ -509,7 +509,14 @@ func UpdateReadmeSummary(path, dir string, runs []*results.Run) (bool, error) {
 	if err := texttable.Write(&b, true, h, rows); err != nil {
 		return false, err
 	}
-	if cs := stats.Comparisons(runs); len(cs) > 0 {
+	cs := stats.Comparisons(runs)
+	switch tuned, _ := results.Trials(runs); {
+	case len(tuned) > 0:
+		// The preset's cells are the validated set's, summarised there;
+		// a tuning set's summary says what tuning changed.
+		b.WriteString("\n#### Findings\n\n")
+		writeTuningFindings(&b, runs, cs, dir)
+	case len(cs) > 0:
 		b.WriteString("\n#### Findings\n\n")
 		if err := writeFindings(&b, runs, cs); err != nil {
 			return false, err
