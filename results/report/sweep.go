@@ -119,6 +119,7 @@ func sweepFile(dataset string) string { return "sweep-" + results.FileName(datas
 type sweepPlot struct {
 	title, xlabel string
 	logX          bool
+	fitY          bool // the y axis spans the values only, not 0 too
 	series        []sweepSeries
 }
 
@@ -243,7 +244,10 @@ func drawSweep(w io.Writer, title string, plots []sweepPlot) error {
 
 func drawSweepPanel(w io.Writer, p sweepPlot, ox, oy float64, pw, ph int) {
 	const l, r, t, b = 64, 16, 30, 70
-	xmin, xmax, ymin, ymax := math.Inf(1), math.Inf(-1), 0.0, 0.0 // y always shows 0
+	xmin, xmax, ymin, ymax := math.Inf(1), math.Inf(-1), 0.0, 0.0 // y shows 0 unless fitY
+	if p.fitY {
+		ymin, ymax = math.Inf(1), math.Inf(-1)
+	}
 	for _, s := range p.series {
 		for i := range s.x {
 			xmin, xmax = math.Min(xmin, s.x[i]), math.Max(xmax, s.x[i])
@@ -276,7 +280,9 @@ func drawSweepPanel(w io.Writer, p sweepPlot, ox, oy float64, pw, ph int) {
 	py := func(y float64) float64 { return oy + t + plotH - (y-ymin)/(ymax-ymin)*plotH }
 	fmt.Fprintf(w, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="12">%s</text>`+"\n", ox+l+plotW/2, oy+18, html.EscapeString(p.title))
 	fmt.Fprintf(w, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="none" stroke="#555"/>`+"\n", ox+l, oy+t, plotW, plotH)
-	fmt.Fprintf(w, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#999" stroke-dasharray="3,3"/>`+"\n", ox+l, py(0), ox+l+plotW, py(0))
+	if ymin <= 0 && ymax >= 0 {
+		fmt.Fprintf(w, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#999" stroke-dasharray="3,3"/>`+"\n", ox+l, py(0), ox+l+plotW, py(0))
+	}
 	for _, v := range []float64{ymin + pad, (ymin + ymax) / 2, ymax - pad} {
 		fmt.Fprintf(w, `<text x="%.1f" y="%.1f" text-anchor="end">%s</text>`+"\n", ox+l-4, py(v)+4, tickLabel(v))
 	}

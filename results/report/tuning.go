@@ -187,8 +187,9 @@ func seedsOf(runs []*results.Run) []uint64 {
 
 // writeTuningSVG plots a dataset's trials: per strategy and searched
 // parameter, the validation figure of every trial against the
-// parameter's value (a log axis when its values span a factor of 8 or
-// more), the chosen trial marked.
+// parameter's value (beta as 1 - beta, the moving aggregation's step; a
+// log axis when the values span a factor of 8 or more), the chosen trial
+// marked.
 func writeTuningSVG(w io.Writer, dataset string, trials []*results.Run) error {
 	var plots []sweepPlot
 	one, two := byStrategy(trials)
@@ -199,23 +200,27 @@ func writeTuningSVG(w io.Writer, dataset string, trials []*results.Run) error {
 		s := group[0].Strategy()
 		chosen := results.ChooseTrial(group)
 		for _, f := range group[0].Point {
+			axis, at := f.Name, func(v float64) float64 { return v }
+			if f.Name == "beta" {
+				axis, at = "1 - beta", func(v float64) float64 { return 1 - v }
+			}
 			all := sweepSeries{label: StrategyLabel(s) + " trials", color: StrategyColor(s), scatter: true}
 			pick := sweepSeries{label: "chosen", color: "#000000", scatter: true}
 			for _, r := range group {
 				v, ok := r.ValidationScore()
-				s, _ := r.Point.Get(f.Name)
-				x, err := strconv.ParseFloat(s, 64)
+				text, _ := r.Point.Get(f.Name)
+				x, err := strconv.ParseFloat(text, 64)
 				if !ok || err != nil {
 					continue
 				}
-				all.x, all.y = append(all.x, x), append(all.y, v)
+				all.x, all.y = append(all.x, at(x)), append(all.y, v)
 				if r == chosen {
-					pick.x, pick.y = append(pick.x, x), append(pick.y, v)
+					pick.x, pick.y = append(pick.x, at(x)), append(pick.y, v)
 				}
 			}
 			logX := len(all.x) > 0 && slices.Min(all.x) > 0 && slices.Max(all.x)/slices.Min(all.x) >= 8
-			plots = append(plots, sweepPlot{title: fmt.Sprintf("%s: validation %s against %s", StrategyLabel(s), group[0].Config.Select, f.Name),
-				xlabel: f.Name, logX: logX, series: []sweepSeries{all, pick}})
+			plots = append(plots, sweepPlot{title: fmt.Sprintf("%s: validation %s against %s", StrategyLabel(s), group[0].Config.Select, axis),
+				xlabel: axis, logX: logX, fitY: true, series: []sweepSeries{all, pick}})
 		}
 	}
 	return drawSweep(w, "Tuning on "+dataset, plots)
