@@ -26,10 +26,10 @@ type Tuning struct {
 
 // DefaultSpaces are the spaces `onebp tune` searches unless told
 // otherwise, the same number of parameters for each strategy: the
-// learning rate, and the parameter that sets how far each strategy's
-// user tower looks back or is held in (OneBP's moving-aggregation beta,
-// TwoBP's L2 penalty, under which the authors' setting overfits). The
-// reasons are in DESIGN.md, "Tuning".
+// learning rate, and the one parameter that most shapes each strategy's
+// fit (OneBP's moving-aggregation beta; TwoBP's L2 penalty, too little of
+// which lets it overfit at the authors' setting). The reasons are in
+// DESIGN.md, "Tuning".
 var DefaultSpaces = map[model.Strategy]string{
 	model.OneBP: "lr=1e-4:1e-2:log,beta=0.9|0.97|0.99|0.997|0.999",
 	model.TwoBP: "lr=1e-4:1e-2:log,l2=1e-7:1e-3:log",
