@@ -34,7 +34,11 @@ func status(opts SuiteOptions, plan []job, now time.Time) error {
 			continue
 		}
 		state, why := "to run", ""
-		if r := byKey[j.key]; r != nil {
+		r := byKey[j.key]
+		if _, plain := adoptable(j, byKey, opts.Preset); plain != nil {
+			r = plain // the grid will adopt it
+		}
+		if r != nil {
 			if why = whyNotJob(r, j, opts.Preset); why == "" {
 				recorded++
 				d := time.Duration(r.ComputeSeconds() * float64(time.Second)).Round(time.Second)

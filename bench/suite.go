@@ -474,12 +474,8 @@ func pending(opts SuiteOptions, plan []job, logRecorded bool) (todo []job, waiti
 func adoptPlainRecords(opts SuiteOptions, plan []job, byKey map[string]*results.Run) error {
 	var adopted []*results.Run
 	for _, j := range plan {
-		if len(j.point) == 0 || j.tuning != nil || byKey[j.key] != nil {
-			continue
-		}
-		plainKey := results.RunKey(j.name, nil, nil, j.strategy, j.config.Seed)
-		plain := byKey[plainKey]
-		if plain == nil || whyNotJob(plain, j, opts.Preset) != "" {
+		plainKey, plain := adoptable(j, byKey, opts.Preset)
+		if plain == nil {
 			continue
 		}
 		r := *plain
@@ -498,6 +494,20 @@ func adoptPlainRecords(opts SuiteOptions, plan []job, byKey map[string]*results.
 		}
 	}
 	return nil
+}
+
+// adoptable returns the record made outside a sweep that sweep job j
+// would adopt from byKey, and its key; nil when there is none or j has
+// its own record.
+func adoptable(j job, byKey map[string]*results.Run, preset Preset) (string, *results.Run) {
+	if len(j.point) == 0 || j.tuning != nil || byKey[j.key] != nil {
+		return "", nil
+	}
+	plainKey := results.RunKey(j.name, nil, nil, j.strategy, j.config.Seed)
+	if plain := byKey[plainKey]; plain != nil && whyNotJob(plain, j, preset) == "" {
+		return plainKey, plain
+	}
+	return "", nil
 }
 
 // checkCells refuses, before anything runs, a grid whose runs would share

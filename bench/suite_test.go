@@ -436,8 +436,16 @@ func TestSweepReusesPlainRecords(t *testing.T) {
 	smallSuite(t, out, PresetQuick, 2) // dim 32, the preset's
 	opts := smallSuiteOptions(t, out, PresetQuick, 2)
 	opts.Sweeps = []Sweep{{Name: "dim", Values: []string{"16", "32"}}}
+	var status strings.Builder
+	opts.Log, opts.Status = &status, true
+	if err := Suite(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(status.String(), "4 jobs, 2 recorded") {
+		t.Errorf("-status before the sweep runs:\n%s\nwant the two dim-32 runs recorded", status.String())
+	}
 	var log strings.Builder
-	opts.Log = &log
+	opts.Log, opts.Status = &log, false
 	if err := Suite(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
