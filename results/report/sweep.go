@@ -74,8 +74,47 @@ func writeSweeps(w io.Writer, runs []*results.Run, cs []stats.Comparison) error 
 			return err
 		}
 		fmt.Fprintf(w, "\n![sweep of %s on %s](curves/%s.svg)\n", strings.Join(names, " x "), d, sweepFile(d))
+		for _, m := range []eval.Metric{eval.NDCGAt20, eval.RecallAt20} {
+			if f := sweepFinding(d, pts, cs, m); f != "" {
+				fmt.Fprintf(w, "\n%s\n", f)
+			}
+		}
 	}
 	return nil
+}
+
+// sweepFinding says where along a sweep's points (in their order) the
+// answer to "does OneBP beat TwoBP in m" turns, between which points and
+// with their differences, or that it does not: the answer at a point is
+// what its comparison settles (OneBP better, TwoBP better, or no
+// significant difference).
+func sweepFinding(dataset string, pts []results.Point, cs []stats.Comparison, m eval.Metric) string {
+	type answer struct {
+		p       results.Point
+		c       stats.Comparison
+		settles string
+	}
+	var as []answer
+	for _, p := range pts {
+		for _, c := range cs {
+			if c.Dataset == results.CellName(dataset, p) && c.Metric == m {
+				as = append(as, answer{p, c, settled(c)})
+			}
+		}
+	}
+	if len(as) == 0 {
+		return ""
+	}
+	var turns []string
+	for i := 1; i < len(as); i++ {
+		if a, b := as[i-1], as[i]; a.settles != b.settles {
+			turns = append(turns, fmt.Sprintf("between %v (%s: %s) and %v (%s: %s)", a.p, a.settles, a.c.Effect(), b.p, b.settles, b.c.Effect()))
+		}
+	}
+	if len(turns) == 0 {
+		return fmt.Sprintf("**%s, %s**: the answer does not turn over the %d points: %s at each.", dataset, m, len(as), as[0].settles)
+	}
+	return fmt.Sprintf("**%s, %s**: the answer turns %s.", dataset, m, strings.Join(turns, "; then "))
 }
 
 // selectedEpochs is the epochs to a validated run's selected state.

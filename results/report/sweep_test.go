@@ -1,0 +1,36 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"onebp/model/eval"
+	"onebp/results"
+	"onebp/results/stats"
+)
+
+// TestSweepFinding: the answer at each point is what its comparison
+// settles; the finding names the points it turns between, or says it
+// does not turn.
+func TestSweepFinding(t *testing.T) {
+	point := func(beta string) results.Point { return results.Point{{Name: "beta", Value: beta}} }
+	pts := []results.Point{point("0.9"), point("0.97"), point("0.99")}
+	comparison := func(p results.Point, mean, pHolm float64) stats.Comparison {
+		return stats.Comparison{Dataset: results.CellName("d", p), Metric: eval.NDCGAt20, Seeds: []uint64{1, 2, 3},
+			Mean: mean, Lo: mean - 0.001, Hi: mean + 0.001, P: pHolm, PHolm: pHolm, SeedP: pHolm, SeedPHolm: pHolm}
+	}
+	turning := []stats.Comparison{comparison(pts[0], -0.02, 0.001), comparison(pts[1], 0.001, 0.4), comparison(pts[2], 0.02, 0.001)}
+	got := sweepFinding("d", pts, turning, eval.NDCGAt20)
+	for _, want := range []string{"the answer turns between beta=0.9 (TwoBP better: -0.0200", "and beta=0.97 (no significant difference: +0.0010", "; then between beta=0.97", "and beta=0.99 (OneBP better: +0.0200"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("finding %q lacks %q", got, want)
+		}
+	}
+	steady := []stats.Comparison{comparison(pts[0], 0.01, 0.001), comparison(pts[1], 0.02, 0.001), comparison(pts[2], 0.03, 0.001)}
+	if got := sweepFinding("d", pts, steady, eval.NDCGAt20); !strings.Contains(got, "does not turn over the 3 points: OneBP better at each") {
+		t.Errorf("steady sweep: %q", got)
+	}
+	if got := sweepFinding("d", pts, steady, eval.RecallAt20); got != "" {
+		t.Errorf("a metric without comparisons: %q", got)
+	}
+}
