@@ -217,9 +217,11 @@ func (s Space) Trials(n int, sampler Sampler, seed uint64, strategy model.Strate
 		}
 		var p results.Point
 		for d, param := range s {
-			u := prng.Float64(src)
+			var u float64
 			if sampler == SamplerHalton {
-				u = math.Mod(halton(i, primes[d%len(primes)])+shift[d], 1)
+				u = math.Mod(halton(i, primes[d])+shift[d], 1)
+			} else {
+				u = prng.Float64(src)
 			}
 			p = append(p, model.Field{Name: param.Name, Value: param.at(u)})
 		}
@@ -285,7 +287,8 @@ func (s Space) grid() []results.Point {
 	return points(sweeps)
 }
 
-// primes are the Halton sequence's bases, one per searched parameter.
+// primes are the Halton sequence's bases, one per searched parameter (a
+// space names each of SweepNames at most once).
 var primes = []int{2, 3, 5, 7, 11, 13, 17}
 
 // halton is the i-th element of the van der Corput sequence in base b.
