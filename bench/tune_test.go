@@ -239,6 +239,22 @@ func TestSpaces(t *testing.T) {
 			}
 		}
 	}
+	// The default spaces' Halton draws at the preset seed are the
+	// committed trials' settings (results/tuned): a change here would
+	// make every committed trial another setting's.
+	for s, want := range map[model.Strategy][2]string{
+		model.OneBP: {"lr=0.00479,beta=0.9", "lr=0.000553,beta=0.97"},
+		model.TwoBP: {"lr=0.000757,l2=2.82e-05", "lr=0.00875,l2=0.000307"},
+	} {
+		space, err := ParseSpace(DefaultSpaces[s], s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pts, err := space.Trials(16, SamplerHalton, 2022, s)
+		if err != nil || pts[0].String() != want[0] || pts[15].String() != want[1] {
+			t.Errorf("%v: trials 1 and 16 are %v and %v (%v), want %v", s, pts[0], pts[15], err, want)
+		}
+	}
 	beta, _ := ParseSpace("beta=0.99:0.9999", model.OneBP)
 	if pts, err := beta.Trials(10, SamplerRandom, 1, model.OneBP); err != nil || slices.ContainsFunc(pts, func(p results.Point) bool { return p[0].Value == "1" }) {
 		t.Errorf("beta draws rounded out of range: %v, %v", pts, err)
