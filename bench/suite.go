@@ -321,14 +321,7 @@ func planSuite(opts SuiteOptions) (plan []job, names []string, err error) {
 				return nil, nil, err
 			}
 			for k := range max(opts.Seeds, 1) {
-				// Alternating the strategies' order from seed to seed spreads
-				// OneBP's and TwoBP's jobs, which take different times, evenly
-				// over the shards.
-				strategies := []model.Strategy{model.OneBP, model.TwoBP}
-				if k%2 == 1 {
-					strategies[0], strategies[1] = strategies[1], strategies[0]
-				}
-				for _, s := range strategies {
+				for _, s := range seedOrder(k) {
 					h := hypers[s]
 					p := point.Without(s)
 					key := results.RunKey(d.Name, p, nil, s, h.Config.Seed+uint64(k))
@@ -362,6 +355,16 @@ func planSuite(opts SuiteOptions) (plan []job, names []string, err error) {
 	// known.
 	plan = append(plan, later...)
 	return plan, names, nil
+}
+
+// seedOrder is the order of the strategies' jobs for the k-th seed:
+// alternating from seed to seed spreads OneBP's and TwoBP's jobs, which
+// take different times, evenly over the shards.
+func seedOrder(k int) []model.Strategy {
+	if k%2 == 1 {
+		return []model.Strategy{model.TwoBP, model.OneBP}
+	}
+	return []model.Strategy{model.OneBP, model.TwoBP}
 }
 
 // hypersAt is each strategy's setup at a point of the grid: the preset,

@@ -111,11 +111,7 @@ func planTuning(opts SuiteOptions, spec data.Spec, d, trainData *data.Dataset, b
 		}
 	}
 	for k := range max(opts.Seeds, 1) {
-		strategies := []model.Strategy{model.OneBP, model.TwoBP}
-		if k%2 == 1 {
-			strategies[0], strategies[1] = strategies[1], strategies[0]
-		}
-		for _, s := range strategies {
+		for _, s := range seedOrder(k) {
 			h := base[s]
 			tr := &results.Tuning{Space: t.Spaces[s].String(), Sampler: string(t.Sampler)}
 			j, err := newJob(opts, spec, d, trainData, h, s, h.Config.Seed+uint64(k), nil, tr)
