@@ -79,15 +79,18 @@ func TestSignFlipAndBootstrap(t *testing.T) {
 	}
 }
 
+// run is a validated run of strategy s and seed whose users' test
+// NDCG@20 are ndcg.
+func run(s model.Strategy, seed uint64, ndcg ...float32) *results.Run {
+	r := runtest.Fake("tiny", s, 1)
+	r.Config.Seed = seed
+	r.Selected = &results.Selected{PerUser: &results.PerUser{Users: len(ndcg), Values: map[eval.Metric]results.Float32s{eval.NDCGAt20: ndcg}}}
+	return r
+}
+
 // TestCompare pairs runs by seed: per-user differences averaged over the
 // seeds both strategies ran.
 func TestCompare(t *testing.T) {
-	run := func(s model.Strategy, seed uint64, ndcg ...float32) *results.Run {
-		r := runtest.Fake("tiny", s, 1)
-		r.Config.Seed = seed
-		r.Selected = &results.Selected{PerUser: &results.PerUser{Users: len(ndcg), Values: map[eval.Metric]results.Float32s{eval.NDCGAt20: ndcg}}}
-		return r
-	}
 	runs := []*results.Run{
 		run(model.OneBP, 1, 0.5, 0.25, 0.75), run(model.TwoBP, 1, 0.25, 0.25, 0.5),
 		run(model.OneBP, 2, 0.5, 0.5, 0.5), run(model.TwoBP, 2, 0.5, 0.25, 0.5),
@@ -115,12 +118,6 @@ func TestCompare(t *testing.T) {
 // the after cell's seed-averaged difference minus the before cell's;
 // cells of other seeds are refused.
 func TestShift(t *testing.T) {
-	run := func(s model.Strategy, seed uint64, ndcg ...float32) *results.Run {
-		r := runtest.Fake("tiny", s, 1)
-		r.Config.Seed = seed
-		r.Selected = &results.Selected{PerUser: &results.PerUser{Users: len(ndcg), Values: map[eval.Metric]results.Float32s{eval.NDCGAt20: ndcg}}}
-		return r
-	}
 	before := []*results.Run{run(model.OneBP, 1, 0.5, 0.25), run(model.TwoBP, 1, 0.25, 0.25), run(model.OneBP, 2, 0.5, 0.5), run(model.TwoBP, 2, 0.5, 0.25)}
 	after := []*results.Run{run(model.OneBP, 1, 0.5, 0.5), run(model.TwoBP, 1, 0.5, 0.5), run(model.OneBP, 2, 0.25, 0.5), run(model.TwoBP, 2, 0.5, 0.5)}
 	// Before: differences (0.25, 0) and (0, 0.25), averaged (0.125, 0.125);
