@@ -375,16 +375,28 @@ func (t *Trainer) itemGradientsFor(w, lo, hi int) {
 	for r := range t.rows {
 		cand, coef := t.cand[r*k:(r+1)*k], t.coef[r*k:(r+1)*k]
 		if !whole {
-			ws.picked, ws.pickedCoef = ws.picked[:0], ws.pickedCoef[:0]
-			for j, i := range cand {
-				if int(i) >= lo && int(i) < hi {
-					ws.picked, ws.pickedCoef = append(ws.picked, i), append(ws.pickedCoef, coef[j])
-				}
-			}
-			cand, coef = ws.picked, ws.pickedCoef
+			cand, coef = pickInRange(cand, coef, lo, hi, ws.picked[:k], ws.pickedCoef[:k])
 		}
 		t.itemAdam.scatter(cand, coef, t.Users.Row(int(t.rowUser(r))), stamp)
 	}
+}
+
+// pickInRange copies the candidates in [lo, hi) and their coefficients,
+// in order, into picked and pickedCoef (at least len(cand) long) and
+// returns the copies. Every candidate is written and the count moves only
+// for those in range: the items are random, so a branch on the range
+// would mispredict about once in every two candidates.
+func pickInRange(cand []int32, coef []float32, lo, hi int, picked []int32, pickedCoef []float32) ([]int32, []float32) {
+	picked, pickedCoef = picked[:len(cand)], pickedCoef[:len(cand)]
+	coef = coef[:len(cand)]
+	width, n := uint(hi-lo), 0
+	for j, i := range cand {
+		picked[n], pickedCoef[n] = i, coef[j]
+		if uint(int(i)-lo) < width {
+			n++
+		}
+	}
+	return picked[:n], pickedCoef[:n]
 }
 
 // userGradientsFor sums dL/de_u = sum over the entries of user u of
