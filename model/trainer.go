@@ -223,7 +223,7 @@ func (t *Trainer) Epoch(ctx context.Context) (EpochStats, error) {
 	if t.cfg.LazyAdam() {
 		// Whatever reads the tables next (evaluation, a checkpoint, an
 		// export) sees them as eager execution would leave them.
-		t.pool.run(max(t.Items.Rows, t.Users.Rows), t.phases.catchUpAll)
+		t.pool.run(t.pool.workers, t.phases.catchUpAll)
 	}
 	t.epochs++
 	return EpochStats{
@@ -240,7 +240,7 @@ func (t *Trainer) trainBatch() (float64, error) {
 	if t.cfg.LazyAdam() {
 		// The rows the batch reads catch up between sampling and scoring.
 		t.pool.run(t.cfg.Batch, t.phases.sample)
-		t.pool.run(max(t.Items.Rows, t.Users.Rows), t.phases.catchUp)
+		t.pool.run(t.pool.workers, t.phases.catchUp)
 		t.pool.run(t.cfg.Batch, t.phases.score)
 	} else {
 		t.pool.run(t.cfg.Batch, t.phases.forward)
@@ -255,8 +255,8 @@ func (t *Trainer) trainBatch() (float64, error) {
 	}
 	t.adam = f32.NewAdamStep(t.cfg.LR, AdamBeta1, AdamBeta2, AdamEps, t.cfg.L2, t.steps+1)
 	if t.userAdam != nil {
-		t.pool.run(max(t.Items.Rows, t.Users.Rows), t.phases.gradients)
-		t.pool.run(max(t.Items.Rows, t.Users.Rows), t.phases.steps)
+		t.pool.run(t.pool.workers, t.phases.gradients)
+		t.pool.run(t.pool.workers, t.phases.steps)
 	} else {
 		t.pool.run(t.Items.Rows, t.phases.items)
 		t.pool.run(t.Users.Rows, t.phases.aggregate)
@@ -298,26 +298,36 @@ func (t *Trainer) sampleRows(w, lo, hi int) {
 	}
 }
 
-// catchUpBatch brings the rows in [lo, hi) of the tables that the batch
-// reads (its candidate items; for TwoBP its users) to the current step.
+// share returns the rows of a table of n rows that workers [lo, hi) take
+// in a phase over both tables, which the pool runs over its workers
+// (pool.run(t.pool.workers, ...)): each table is split evenly, where one
+// range over the larger table would leave a worker most of the smaller.
+func (t *Trainer) share(n, lo, hi int) (int, int) {
+	return n * lo / t.pool.workers, n * hi / t.pool.workers
+}
+
+// catchUpBatch brings the worker's share of the rows that the batch reads
+// (its candidate items; for TwoBP its users) to the current step.
 func (t *Trainer) catchUpBatch(w, lo, hi int) {
 	now, plans := uint32(t.steps), t.workers[w].plans
+	iLo, iHi := t.share(t.Items.Rows, lo, hi)
 	for _, i := range t.cand {
-		if int(i) >= lo && int(i) < hi {
+		if int(i) >= iLo && int(i) < iHi {
 			t.itemAdam.catchUp(t.Items, int(i), now, plans)
 		}
 	}
 	if t.userAdam != nil {
+		uLo, uHi := t.share(t.Users.Rows, lo, hi)
 		for r := range t.rows {
-			if u := int(t.rowUser(r)); u >= lo && u < hi {
+			if u := int(t.rowUser(r)); u >= uLo && u < uHi {
 				t.userAdam.catchUp(t.Users, u, now, plans)
 			}
 		}
 	}
 }
 
-// catchUpAll brings every row in [lo, hi) of the Adam-trained tables to
-// the current step.
+// catchUpAll brings the worker's share of the rows of the Adam-trained
+// tables to the current step.
 func (t *Trainer) catchUpAll(w, lo, hi int) {
 	now, plans := uint32(t.steps), t.workers[w].plans
 	for _, p := range []struct {
@@ -327,7 +337,8 @@ func (t *Trainer) catchUpAll(w, lo, hi int) {
 		if p.a == nil {
 			continue
 		}
-		for r := lo; r < min(hi, p.tab.Rows); r++ {
+		rLo, rHi := t.share(p.tab.Rows, lo, hi)
+		for r := rLo; r < rHi; r++ {
 			p.a.catchUp(p.tab, r, now, plans)
 		}
 	}
@@ -427,20 +438,21 @@ func (t *Trainer) itemGradientsAndStep(w, lo, hi int) {
 	t.stepFor(w, t.itemAdam, t.Items, "item", lo, hi)
 }
 
-// bothGradients is TwoBP's second phase, over item and user ranges alike.
+// bothGradients is TwoBP's second phase, over the worker's share of
+// both tables.
 func (t *Trainer) bothGradients(w, lo, hi int) {
-	t.itemGradientsFor(w, lo, min(hi, t.Items.Rows))
-	t.userGradientsFor(lo, min(hi, t.Users.Rows))
+	iLo, iHi := t.share(t.Items.Rows, lo, hi)
+	uLo, uHi := t.share(t.Users.Rows, lo, hi)
+	t.itemGradientsFor(w, iLo, iHi)
+	t.userGradientsFor(uLo, uHi)
 }
 
 // bothSteps is TwoBP's third phase.
 func (t *Trainer) bothSteps(w, lo, hi int) {
-	if lo < t.Items.Rows {
-		t.stepFor(w, t.itemAdam, t.Items, "item", lo, min(hi, t.Items.Rows))
-	}
-	if lo < t.Users.Rows {
-		t.stepFor(w, t.userAdam, t.Users, "user", lo, min(hi, t.Users.Rows))
-	}
+	iLo, iHi := t.share(t.Items.Rows, lo, hi)
+	uLo, uHi := t.share(t.Users.Rows, lo, hi)
+	t.stepFor(w, t.itemAdam, t.Items, "item", iLo, iHi)
+	t.stepFor(w, t.userAdam, t.Users, "user", uLo, uHi)
 }
 
 // aggregateUsers moves the batch users in [lo, hi) toward the updated
