@@ -41,6 +41,9 @@ func writeFindings(w io.Writer, runs []*results.Run, cs []stats.Comparison) erro
 			costFinding(one, two, runTime, "shorter", "longer"),
 			costFinding(one, two, stateSize, "smaller", "larger"),
 			costFinding(one, two, peakSize, "smaller", "larger"))
+		if apart := timedApart([]string{"OneBP", "TwoBP"}, [][]*results.Run{one, two}); apart != "" {
+			fmt.Fprintf(w, " The times compare code and machines as well as strategies: %s.", apart)
+		}
 		fmt.Fprintf(w, " %s", stoppingFinding(one, two))
 		var byProto []string
 		for _, p := range []protocol{best, final, validated} {

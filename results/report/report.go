@@ -284,13 +284,7 @@ OneBP's relative change of the mean.
 		}
 		fmt.Fprintf(w, "Seeds: %s.  \n", seedList(group))
 		fmt.Fprint(w, unpairedNote(unpaired[name]))
-		commits, word := distinctEach(group, func(r *results.Run) []string {
-			var c []string
-			for _, id := range r.Commits() {
-				c = append(c, "`"+ShortCommit(id)+"`")
-			}
-			return c
-		}), "commit"
+		commits, word := commitsOf(group), "commit"
 		if len(commits) > 1 {
 			word = "commits"
 		}
@@ -384,6 +378,43 @@ func distinctEach(runs []*results.Run, f func(*results.Run) []string) []string {
 		}
 	}
 	return seen
+}
+
+// commitsOf lists the commits that trained runs, each once, as "`id`".
+func commitsOf(runs []*results.Run) []string {
+	return distinctEach(runs, func(r *results.Run) []string {
+		var c []string
+		for _, id := range r.Commits() {
+			c = append(c, "`"+ShortCommit(id)+"`")
+		}
+		return c
+	})
+}
+
+// timedApart says, when groups of runs (labels[i] over runs[i]) were not
+// all timed alike (the same commits, workers and machines), which were
+// timed where: "a, c at `id`, 1 worker, on M; b at ..."; "" when they
+// were. Their times then compare code and machines too.
+func timedApart(labels []string, runs [][]*results.Run) string {
+	var where []string
+	at := map[string][]string{}
+	for i, group := range runs {
+		w := fmt.Sprintf("%s, %s, on %s", strings.Join(commitsOf(group), ", "),
+			strings.Join(distinct(group, func(r *results.Run) string { return Workers(r.Env.Workers) }), ", "),
+			strings.Join(distinct(group, func(r *results.Run) string { return r.Env.Machine() }), ", "))
+		if _, ok := at[w]; !ok {
+			where = append(where, w)
+		}
+		at[w] = append(at[w], labels[i])
+	}
+	if len(where) < 2 {
+		return ""
+	}
+	var parts []string
+	for _, w := range where {
+		parts = append(parts, strings.Join(at[w], ", ")+" at "+w)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // seedCount says how many seeds OneBP's and TwoBP's runs have: "1 seed",

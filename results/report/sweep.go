@@ -55,12 +55,15 @@ func writeSweeps(w io.Writer, runs []*results.Run, cs []stats.Comparison) error 
 		header := []string{"point", "ndcg_at_20 OneBP / TwoBP", "OneBP - TwoBP ndcg_at_20", "recall_at_20 OneBP / TwoBP", "OneBP - TwoBP recall_at_20",
 			"median epoch", "epochs to the selected state", "training time of the run", "state memory"}
 		var rows [][]string
+		var labels []string
+		var timed [][]*results.Run
 		_, cells := results.Cells(runs)
 		for _, p := range pts {
 			one, two := byStrategy(cells[results.CellName(d, p)])
 			if len(one) == 0 || len(two) == 0 {
 				continue
 			}
+			labels, timed = append(labels, p.String()), append(timed, append(slices.Clone(one), two...))
 			row := []string{p.String()}
 			for _, m := range []eval.Metric{eval.NDCGAt20, eval.RecallAt20} {
 				row = append(row, meanPair(one, two, func(r *results.Run) (float64, bool) { return validated.get(r, m) }, F4), comparisonCell(cs, results.CellName(d, p), m))
@@ -72,6 +75,9 @@ func writeSweeps(w io.Writer, runs []*results.Run, cs []stats.Comparison) error 
 		}
 		if err := texttable.Write(w, true, header, rows); err != nil {
 			return err
+		}
+		if apart := timedApart(labels, timed); apart != "" {
+			fmt.Fprintf(w, "\nThe time columns compare settings only between rows timed alike: %s.\n", apart)
 		}
 		fmt.Fprintf(w, "\n![sweep of %s on %s](curves/%s.svg)\n", strings.Join(names, " x "), d, sweepFile(d))
 		for _, m := range []eval.Metric{eval.NDCGAt20, eval.RecallAt20} {

@@ -34,3 +34,26 @@ func TestSweepFinding(t *testing.T) {
 		t.Errorf("a metric without comparisons: %q", got)
 	}
 }
+
+// TestTimedApart: groups timed at other commits, workers or machines are
+// named together, so that a time is not read as the settings' or the
+// strategies' effect alone; groups timed alike need no note.
+func TestTimedApart(t *testing.T) {
+	at := func(commit string, workers int, cpu string) *results.Run {
+		return &results.Run{Env: results.Env{Commit: commit, Workers: workers, CPU: cpu}}
+	}
+	alike := [][]*results.Run{{at("aaaa", 1, "X"), at("aaaa", 1, "X")}, {at("aaaa", 1, "X")}}
+	if got := timedApart([]string{"dim=32", "dim=64"}, alike); got != "" {
+		t.Errorf("rows timed alike: %q, want none", got)
+	}
+	mixed := [][]*results.Run{
+		{at("aaaa", 1, "X")},
+		{at("bbbb", 1, "X"), at("aaaa", 1, "X")},
+		{at("aaaa", 1, "X")},
+		{at("aaaa", 2, "X")},
+	}
+	want := "p1, p3 at `aaaa`, 1 worker, on X; p2 at `bbbb`, `aaaa`, 1 worker, on X; p4 at `aaaa`, 2 workers, on X"
+	if got := timedApart([]string{"p1", "p2", "p3", "p4"}, mixed); got != want {
+		t.Errorf("mixed rows:\n got %q\nwant %q", got, want)
+	}
+}

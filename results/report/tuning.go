@@ -147,8 +147,12 @@ func tuningFinding(dataset string, preset, tuned []*results.Run, cs []stats.Comp
 		}
 		return fmt.Sprintf("%s %s -> %s (%s)", StrategyLabel(s), F4(sa.Mean), F4(sb.Mean), relative(sb.Mean, sa.Mean))
 	}
-	return fmt.Sprintf("**%s after tuning**: OneBP - TwoBP %s %s at the preset's settings (%s), %s at the tuned ones (%s): a shift of %s (per user, over seeds %s, not corrected); %s. Tuning moved %s and %s.",
+	f := fmt.Sprintf("**%s after tuning**: OneBP - TwoBP %s %s at the preset's settings (%s), %s at the tuned ones (%s): a shift of %s (per user, over seeds %s, not corrected); %s. Tuning moved %s and %s.",
 		dataset, m, before.Effect(), verdict(*before), after.Effect(), verdict(*after), shiftText(shift), joinSeeds(shift.Seeds), answer, gain(model.TwoBP), gain(model.OneBP))
+	if apart := timedApart([]string{"the preset's settings", "the tuned ones"}, [][]*results.Run{preset, tuned}); apart != "" {
+		f += " Their times compare code and machines as well as settings: " + apart + "."
+	}
+	return f
 }
 
 // settled is what a comparison settles: "OneBP better", "TwoBP better"
