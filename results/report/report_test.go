@@ -82,6 +82,18 @@ func TestUpdateReadmeSummary(t *testing.T) {
 			t.Errorf("the summary lacks %q:\n%s", want, s)
 		}
 	}
+	const apart = "The times compare code and machines as well as strategies"
+	if strings.Contains(s, apart) {
+		t.Errorf("strategies timed alike, yet the findings say %q", apart)
+	}
+	runs[1].Env.Commit = "fedcba9876543210" // TwoBP resumed at another commit
+	if _, err := UpdateReadmeSummary(path, "./results/validated", runs); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = os.ReadFile(path)
+	if want := apart + ": OneBP at `0123456789ab`, 2 workers, on test; TwoBP at `fedcba987654`, 2 workers, on test."; !strings.Contains(string(b), want) {
+		t.Errorf("strategies timed apart: the findings lack %q:\n%s", want, b)
+	}
 	plain := filepath.Join(t.TempDir(), "README.md")
 	os.WriteFile(plain, []byte("no markers\n"), 0o644)
 	if ok, err := UpdateReadmeSummary(plain, "results/validated", runs); ok || err != nil {
