@@ -240,6 +240,9 @@ func (t *Trainer) trainBatch() (float64, error) {
 	if t.cfg.LazyAdam() {
 		// The rows the batch reads catch up between sampling and scoring.
 		t.pool.run(t.cfg.Batch, t.phases.sample)
+		// A phase over both tables runs once per worker, which takes its
+		// span of each table: one range over the larger table would leave
+		// a worker most of the smaller.
 		t.pool.run(t.pool.workers, t.phases.catchUp)
 		t.pool.run(t.cfg.Batch, t.phases.score)
 	} else {
@@ -298,26 +301,18 @@ func (t *Trainer) sampleRows(w, lo, hi int) {
 	}
 }
 
-// share returns the rows of a table of n rows that workers [lo, hi) take
-// in a phase over both tables, which the pool runs over its workers
-// (pool.run(t.pool.workers, ...)): each table is split evenly, where one
-// range over the larger table would leave a worker most of the smaller.
-func (t *Trainer) share(n, lo, hi int) (int, int) {
-	return n * lo / t.pool.workers, n * hi / t.pool.workers
-}
-
 // catchUpBatch brings the worker's share of the rows that the batch reads
 // (its candidate items; for TwoBP its users) to the current step.
-func (t *Trainer) catchUpBatch(w, lo, hi int) {
+func (t *Trainer) catchUpBatch(w, _, _ int) {
 	now, plans := uint32(t.steps), t.workers[w].plans
-	iLo, iHi := t.share(t.Items.Rows, lo, hi)
+	iLo, iHi := span(t.Items.Rows, t.pool.workers, w)
 	for _, i := range t.cand {
 		if int(i) >= iLo && int(i) < iHi {
 			t.itemAdam.catchUp(t.Items, int(i), now, plans)
 		}
 	}
 	if t.userAdam != nil {
-		uLo, uHi := t.share(t.Users.Rows, lo, hi)
+		uLo, uHi := span(t.Users.Rows, t.pool.workers, w)
 		for r := range t.rows {
 			if u := int(t.rowUser(r)); u >= uLo && u < uHi {
 				t.userAdam.catchUp(t.Users, u, now, plans)
@@ -328,7 +323,7 @@ func (t *Trainer) catchUpBatch(w, lo, hi int) {
 
 // catchUpAll brings the worker's share of the rows of the Adam-trained
 // tables to the current step.
-func (t *Trainer) catchUpAll(w, lo, hi int) {
+func (t *Trainer) catchUpAll(w, _, _ int) {
 	now, plans := uint32(t.steps), t.workers[w].plans
 	for _, p := range []struct {
 		a   *adamState
@@ -337,7 +332,7 @@ func (t *Trainer) catchUpAll(w, lo, hi int) {
 		if p.a == nil {
 			continue
 		}
-		rLo, rHi := t.share(p.tab.Rows, lo, hi)
+		rLo, rHi := span(p.tab.Rows, t.pool.workers, w)
 		for r := rLo; r < rHi; r++ {
 			p.a.catchUp(p.tab, r, now, plans)
 		}
@@ -440,17 +435,17 @@ func (t *Trainer) itemGradientsAndStep(w, lo, hi int) {
 
 // bothGradients is TwoBP's second phase, over the worker's share of
 // both tables.
-func (t *Trainer) bothGradients(w, lo, hi int) {
-	iLo, iHi := t.share(t.Items.Rows, lo, hi)
-	uLo, uHi := t.share(t.Users.Rows, lo, hi)
+func (t *Trainer) bothGradients(w, _, _ int) {
+	iLo, iHi := span(t.Items.Rows, t.pool.workers, w)
+	uLo, uHi := span(t.Users.Rows, t.pool.workers, w)
 	t.itemGradientsFor(w, iLo, iHi)
 	t.userGradientsFor(uLo, uHi)
 }
 
 // bothSteps is TwoBP's third phase.
-func (t *Trainer) bothSteps(w, lo, hi int) {
-	iLo, iHi := t.share(t.Items.Rows, lo, hi)
-	uLo, uHi := t.share(t.Users.Rows, lo, hi)
+func (t *Trainer) bothSteps(w, _, _ int) {
+	iLo, iHi := span(t.Items.Rows, t.pool.workers, w)
+	uLo, uHi := span(t.Users.Rows, t.pool.workers, w)
 	t.stepFor(w, t.itemAdam, t.Items, "item", iLo, iHi)
 	t.stepFor(w, t.userAdam, t.Users, "user", uLo, uHi)
 }
