@@ -226,7 +226,7 @@ type Env struct {
 	GOOS    string `json:"goos"`
 	GOARCH  string `json:"goarch"`
 	CPU     string `json:"cpu"`
-	Kernels string `json:"kernels"` // f32 implementation: unrolled or simd
+	Kernels string `json:"kernels"` // f32 implementation: unrolled, asm, avx512 or simd
 	Workers int    `json:"workers"`
 	// TrainingCode identifies the code that computes a run's numbers (see
 	// bench.TrainingCode): runs with equal configurations, data and

@@ -48,7 +48,8 @@ var available = []*kernels{portable}
 var active = portable
 
 // Impl names the active implementation: "asm" (AVX2 assembly, amd64 CPUs
-// with AVX2, in every build but -tags purego), "unrolled" (portable Go,
+// with AVX2, in every build but -tags purego), "avx512" (the same, scoring
+// with AVX-512 assembly on CPUs with AVX-512F), "unrolled" (portable Go,
 // elsewhere) or "simd" (AVX2 through simd/archsimd, GOEXPERIMENT=simd,
 // when selected with Use); results record it.
 func Impl() string { return active.name }

@@ -34,6 +34,11 @@ func init() {
 	}
 	available = append(available, asm)
 	active = asm
+	if cpu.X86.HasAVX512F {
+		wide := withAVX512Scores(asm)
+		available = append(available, wide)
+		active = wide
+	}
 }
 
 //go:noescape

@@ -389,21 +389,30 @@ func TestScores(t *testing.T) {
 	})
 }
 
-// TestScoresLargeChunks covers item counts beyond one cache chunk.
-func TestScoresLargeChunks(t *testing.T) {
+// TestScoresLarge covers item counts beyond one cache chunk and
+// dimensions beyond one block of columns, at the paper's 2048 and
+// beyond.
+func TestScoresLarge(t *testing.T) {
 	forEachImpl(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(11, 12))
-		const nu, n, dim = 6, 3001, 64
-		users, items := randomSlice(r, nu*dim), randomSlice(r, n*dim)
-		var panel Panel
-		PackItems(&panel, items, n, dim)
-		out := make([]float32, nu*n)
-		Scores(users, &panel, 0, n, out)
-		want := make([]float32, nu*n)
-		scoresNaive(users, items, 0, n, dim, want)
-		for k := range want {
-			if out[k] != want[k] {
-				t.Fatalf("out[%d] = %v, want %v", k, out[k], want[k])
+		for _, c := range []struct{ nu, n, dim, i0 int }{
+			{6, 3001, 64, 0},
+			{13, 57, 2048, 16},
+			{7, 40, 2309, 0},
+		} {
+			users, items := randomSlice(r, c.nu*c.dim), randomSlice(r, c.n*c.dim)
+			var panel Panel
+			PackItems(&panel, items, c.n, c.dim)
+			w := c.n - c.i0
+			out, whole := guarded(make([]float32, c.nu*w))
+			Scores(users, &panel, c.i0, c.n, out)
+			checkGuards(t, whole, c.nu*w)
+			want := make([]float32, c.nu*w)
+			scoresNaive(users, items, c.i0, c.n, c.dim, want)
+			for k := range want {
+				if out[k] != want[k] {
+					t.Fatalf("%+v: out[%d] = %v, want %v", c, k, out[k], want[k])
+				}
 			}
 		}
 	})

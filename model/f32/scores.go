@@ -5,8 +5,9 @@ package f32
 // one vector holds the same column of several items.
 type Panel struct {
 	N, Dim int
-	rows   []float32    // portable: the item table as given
-	lanes  [][8]float32 // SIMD: panels of 8 items, see packItemsAVX2
+	rows   []float32     // portable: the item table as given
+	lanes  [][8]float32  // AVX2: panels of 8 items, see packPanels
+	wide   [][16]float32 // AVX-512: panels of 16 items
 	packer *kernels
 }
 
