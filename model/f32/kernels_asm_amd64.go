@@ -6,10 +6,12 @@ import "golang.org/x/sys/cpu"
 
 // The AVX2 kernels in assembly (kernels_amd64.s): the default build's fast
 // path on amd64, where Go compiles the portable loops to scalar code. They
-// follow the portable summation orders exactly, as the SIMD build's do, so
-// all three give the same bits; each assembly routine takes the whole
-// groups of 8 elements and the Go code here the rest, in the portable
-// code's order. The SIMD build, when it has AVX2, prefers its own.
+// follow the portable summation orders exactly, as the SIMD build's and the
+// AVX-512 scoring do, so every set gives the same bits; each assembly
+// routine takes the whole groups of 8 elements and the Go code here the
+// rest, in the portable code's order. The SIMD build keeps these active
+// (its archsimd kernels are selectable with Use); on CPUs with AVX-512F,
+// evaluation scores with the kernels of kernels_avx512_amd64.go.
 
 func init() {
 	if !cpu.X86.HasAVX2 {
