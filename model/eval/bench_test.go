@@ -15,15 +15,13 @@ import (
 // Gowalla at the paper's dim 1024, about a minute an evaluation, runs
 // only with ONEBP_LONG=1.
 func BenchmarkEvaluate(b *testing.B) {
-	cases := []struct {
+	type shape struct {
 		name string
 		dim  int
-	}{{"ml-100k", 32}, {"ml-1m", 128}, {"gowalla", 64}}
+	}
+	cases := []shape{{"ml-100k", 32}, {"ml-1m", 128}, {"gowalla", 64}}
 	if os.Getenv("ONEBP_LONG") == "1" {
-		cases = append(cases, struct {
-			name string
-			dim  int
-		}{"gowalla", 1024})
+		cases = append(cases, shape{"gowalla", 1024})
 	}
 	for _, c := range cases {
 		d, twin, err := datatest.LoadOrTwin(datatest.Dir(), c.name)
