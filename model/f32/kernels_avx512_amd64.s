@@ -8,6 +8,36 @@
 // per column in order, so that the kernels continue Scores' chains
 // exactly. Only AVX-512F instructions.
 
+// USER6 runs one user of scores6x32z for column AX: the user's value
+// from row `row` broadcast into b, times the two panels' columns (Z16,
+// Z17) through the scratch registers ta and tb, added to its accumulators
+// acca (panel a) and accb (panel b).
+#define USER6(row, b, ta, tb, acca, accb) \
+	VBROADCASTSS (row)(AX*4), b \
+	VMULPS Z16, b, ta \
+	VADDPS ta, acca, acca \
+	VMULPS Z17, b, tb \
+	VADDPS tb, accb, accb
+
+#define LOADZ(mem, z) VMOVUPS mem, z
+#define STOREZ(mem, z) VMOVUPS z, mem
+
+// ROWS6 applies move (LOADZ or STOREZ) to the 32 outputs of each of the
+// six users (rows DX, DX+R12, R13, R13+R12, BX, BX+R12) and Z0-Z11.
+#define ROWS6(move) \
+	move((DX), Z0) \
+	move((DX)(R12*1), Z1) \
+	move((R13), Z2) \
+	move((R13)(R12*1), Z3) \
+	move((BX), Z4) \
+	move((BX)(R12*1), Z5) \
+	move(64(DX), Z6) \
+	move(64(DX)(R12*1), Z7) \
+	move(64(R13), Z8) \
+	move(64(R13)(R12*1), Z9) \
+	move(64(BX), Z10) \
+	move(64(BX)(R12*1), Z11)
+
 // func scores6x32z(x *float32, dim int, pa, pb *[16]float32, n int, out *float32, w int)
 // For users r = 0..5 (rows x+r*dim) and columns k = 0..n-1, in order:
 // out[r*w+j] += x[r*dim+k]*pa[k][j], out[r*w+16+j] += x[r*dim+k]*pb[k][j].
@@ -31,71 +61,25 @@ TEXT ·scores6x32z(SB), NOSPLIT, $0-56
 	SHLQ $2, R12
 	LEAQ (DX)(R12*2), R13
 	LEAQ (R13)(R12*2), BX
-	VMOVUPS (DX), Z0
-	VMOVUPS (DX)(R12*1), Z1
-	VMOVUPS (R13), Z2
-	VMOVUPS (R13)(R12*1), Z3
-	VMOVUPS (BX), Z4
-	VMOVUPS (BX)(R12*1), Z5
-	VMOVUPS 64(DX), Z6
-	VMOVUPS 64(DX)(R12*1), Z7
-	VMOVUPS 64(R13), Z8
-	VMOVUPS 64(R13)(R12*1), Z9
-	VMOVUPS 64(BX), Z10
-	VMOVUPS 64(BX)(R12*1), Z11
+	ROWS6(LOADZ)
 	XORQ AX, AX
 s632loop:
 	CMPQ AX, CX
 	JGE s632done
 	VMOVUPS (SI), Z16
 	VMOVUPS (DI), Z17
-	VBROADCASTSS (R8)(AX*4), Z18
-	VMULPS Z16, Z18, Z24
-	VADDPS Z24, Z0, Z0
-	VMULPS Z17, Z18, Z30
-	VADDPS Z30, Z6, Z6
-	VBROADCASTSS (R9)(AX*4), Z19
-	VMULPS Z16, Z19, Z25
-	VADDPS Z25, Z1, Z1
-	VMULPS Z17, Z19, Z31
-	VADDPS Z31, Z7, Z7
-	VBROADCASTSS (R10)(AX*4), Z20
-	VMULPS Z16, Z20, Z26
-	VADDPS Z26, Z2, Z2
-	VMULPS Z17, Z20, Z30
-	VADDPS Z30, Z8, Z8
-	VBROADCASTSS (R11)(AX*4), Z21
-	VMULPS Z16, Z21, Z27
-	VADDPS Z27, Z3, Z3
-	VMULPS Z17, Z21, Z31
-	VADDPS Z31, Z9, Z9
-	VBROADCASTSS (R14)(AX*4), Z22
-	VMULPS Z16, Z22, Z28
-	VADDPS Z28, Z4, Z4
-	VMULPS Z17, Z22, Z30
-	VADDPS Z30, Z10, Z10
-	VBROADCASTSS (R15)(AX*4), Z23
-	VMULPS Z16, Z23, Z29
-	VADDPS Z29, Z5, Z5
-	VMULPS Z17, Z23, Z31
-	VADDPS Z31, Z11, Z11
+	USER6(R8, Z18, Z24, Z30, Z0, Z6)
+	USER6(R9, Z19, Z25, Z31, Z1, Z7)
+	USER6(R10, Z20, Z26, Z30, Z2, Z8)
+	USER6(R11, Z21, Z27, Z31, Z3, Z9)
+	USER6(R14, Z22, Z28, Z30, Z4, Z10)
+	USER6(R15, Z23, Z29, Z31, Z5, Z11)
 	INCQ AX
 	ADDQ $64, SI
 	ADDQ $64, DI
 	JMP s632loop
 s632done:
-	VMOVUPS Z0, (DX)
-	VMOVUPS Z1, (DX)(R12*1)
-	VMOVUPS Z2, (R13)
-	VMOVUPS Z3, (R13)(R12*1)
-	VMOVUPS Z4, (BX)
-	VMOVUPS Z5, (BX)(R12*1)
-	VMOVUPS Z6, 64(DX)
-	VMOVUPS Z7, 64(DX)(R12*1)
-	VMOVUPS Z8, 64(R13)
-	VMOVUPS Z9, 64(R13)(R12*1)
-	VMOVUPS Z10, 64(BX)
-	VMOVUPS Z11, 64(BX)(R12*1)
+	ROWS6(STOREZ)
 	VZEROUPPER
 	RET
 
