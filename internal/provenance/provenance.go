@@ -1,9 +1,11 @@
 // Package provenance says which commit a binary was built from, and only
 // when that is known: from the build's VCS stamp, or by comparing the
-// source the binary embeds with the git tree it was built in. A binary
-// built without a stamp and run elsewhere, or after its tree moved on, is
-// of an unknown commit; it never takes another repository's HEAD as its
-// own.
+// source the binary embeds with the git tree it was built in, at HEAD, in
+// the work tree or at one of HEAD's ancestors (a long grid's binary, built
+// before the tree moved on). A binary built without a stamp and run
+// elsewhere, or from changes never committed before its tree moved on, is
+// of an unknown commit; it never takes another repository's HEAD, or a
+// commit whose source differs from its own, as its own.
 package provenance
 
 import (
@@ -39,10 +41,16 @@ func (s Source) String() string {
 	return s.Commit
 }
 
+// ancestorsSearched bounds how far back Of looks for the commit of a
+// binary built before its tree moved on (about 6 ms a commit).
+const ancestorsSearched = 500
+
 // Of returns the binary's provenance: the build's VCS stamp when it has
-// one; otherwise root's HEAD when root is a git work tree whose files
-// match sources, the files the binary was built from (paths relative to
-// root), either at HEAD (clean) or as they are in the work tree (dirty).
+// one; otherwise, when root is a git work tree, the commit whose source
+// files are exactly sources, the files the binary was built from (paths
+// relative to root): HEAD (clean); HEAD with the work tree's changes
+// (dirty) when the tree's files are the binary's; or else the newest of
+// HEAD's last ancestorsSearched ancestors whose source is the binary's.
 func Of(sources fs.FS, root string) Source {
 	if s, ok := stamped(); ok {
 		return s
@@ -55,11 +63,11 @@ func Of(sources fs.FS, root string) Source {
 		return Source{How: fmt.Sprintf("unknown: no VCS stamp, and %s is not a git work tree (%v)", root, err)}
 	}
 	commit := strings.TrimSpace(string(head))
-	atHead, err := blobsAtHead(root)
+	atHead, err := blobsAt(root, "HEAD")
 	if err != nil {
 		return Source{How: fmt.Sprintf("unknown: no VCS stamp, and %s: %v", root, err)}
 	}
-	clean, sameAsTree := true, true
+	built, sameAsTree := map[string]string{}, true
 	err = fs.WalkDir(sources, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -68,10 +76,7 @@ func Of(sources fs.FS, root string) Source {
 		if err != nil {
 			return err
 		}
-		if atHead[path] != blobID(b) {
-			clean = false
-		}
-		delete(atHead, path)
+		built[path] = blobID(b)
 		if onDisk, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(path))); err != nil || !bytes.Equal(onDisk, b) {
 			sameAsTree = false
 		}
@@ -80,22 +85,45 @@ func Of(sources fs.FS, root string) Source {
 	if err != nil {
 		return Source{How: fmt.Sprintf("unknown: reading the embedded source: %v", err)}
 	}
+	if sameSource(built, atHead) {
+		return Source{Commit: commit, How: "its source is " + root + " at HEAD"}
+	}
 	for path := range atHead {
-		if !isSource(path) {
-			continue
-		}
-		clean = false // a source file at HEAD the binary lacks
-		if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(path))); err == nil {
-			sameAsTree = false // and the tree still has it
+		if _, ok := built[path]; !ok && isSource(path) {
+			if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(path))); err == nil {
+				sameAsTree = false // the tree has a source file the binary lacks
+			}
 		}
 	}
-	switch {
-	case clean:
-		return Source{Commit: commit, How: "its source is " + root + " at HEAD"}
-	case sameAsTree:
+	if sameAsTree {
 		return Source{Commit: commit, Dirty: true, How: "its source is " + root + " with changes to HEAD"}
 	}
-	return Source{How: fmt.Sprintf("unknown: no VCS stamp, and the source in %s changed since the build", root)}
+	ancestors, err := git(root, "rev-list", fmt.Sprintf("--max-count=%d", ancestorsSearched+1), "HEAD")
+	if err != nil {
+		return Source{How: fmt.Sprintf("unknown: no VCS stamp, the source in %s changed since the build, and listing its history: %v", root, err)}
+	}
+	for _, c := range strings.Fields(string(ancestors))[1:] {
+		if at, err := blobsAt(root, c); err == nil && sameSource(built, at) {
+			return Source{Commit: c, How: "its source is " + root + " at " + c + ", an ancestor of HEAD"}
+		}
+	}
+	return Source{How: fmt.Sprintf("unknown: no VCS stamp, and the source in %s changed since the build, to no commit among HEAD and its last %d ancestors", root, ancestorsSearched)}
+}
+
+// sameSource says whether the source files of a commit (paths to blob ids,
+// as blobsAt gives them) are exactly the binary's.
+func sameSource(built, commit map[string]string) bool {
+	for path, id := range built {
+		if commit[path] != id {
+			return false
+		}
+	}
+	for path := range commit {
+		if _, ok := built[path]; !ok && isSource(path) {
+			return false
+		}
+	}
+	return true
 }
 
 // stamped reads the VCS stamp go build writes into a binary.
@@ -117,26 +145,19 @@ func stamped() (Source, bool) {
 	return s, s.Commit != ""
 }
 
-// blobsAtHead maps the paths of root's HEAD to their git blob ids.
-func blobsAtHead(root string) (map[string]string, error) {
-	out, err := git(root, "ls-tree", "-r", "--full-tree", "HEAD")
+// blobsAt maps the paths under root at a commit to their git blob ids,
+// the paths relative to root (ls-tree run in a sub-directory lists it
+// alone, relative to it).
+func blobsAt(root, commit string) (map[string]string, error) {
+	out, err := git(root, "ls-tree", "-r", commit)
 	if err != nil {
 		return nil, err
 	}
-	prefix, err := git(root, "rev-parse", "--show-prefix")
-	if err != nil {
-		return nil, err
-	}
-	dir := strings.TrimSpace(string(prefix))
 	blobs := map[string]string{}
 	for line := range strings.Lines(string(out)) {
 		meta, path, ok := strings.Cut(strings.TrimSuffix(line, "\n"), "\t")
-		fields := strings.Fields(meta)
-		if !ok || len(fields) != 3 || fields[1] != "blob" {
-			continue
-		}
-		if rel, ok := strings.CutPrefix(path, dir); ok {
-			blobs[rel] = fields[2]
+		if fields := strings.Fields(meta); ok && len(fields) == 3 && fields[1] == "blob" {
+			blobs[path] = fields[2]
 		}
 	}
 	return blobs, nil

@@ -14,6 +14,16 @@ import (
 func gitRepo(t *testing.T, files map[string]string) (string, string) {
 	t.Helper()
 	dir := t.TempDir()
+	if out, err := exec.Command("git", "-C", dir, "init", "-q").CombinedOutput(); err != nil {
+		t.Skipf("git init: %v %s", err, out)
+	}
+	return dir, commit(t, dir, files)
+}
+
+// commit writes files into the repository at dir, commits them and
+// returns the new HEAD.
+func commit(t *testing.T, dir string, files map[string]string) string {
+	t.Helper()
 	for name, body := range files {
 		path := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -23,7 +33,7 @@ func gitRepo(t *testing.T, files map[string]string) (string, string) {
 			t.Fatal(err)
 		}
 	}
-	for _, args := range [][]string{{"init", "-q"}, {"add", "."}, {"-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "x"}} {
+	for _, args := range [][]string{{"add", "."}, {"-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "x"}} {
 		if out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput(); err != nil {
 			t.Skipf("git %v: %v %s", args, err, out)
 		}
@@ -32,7 +42,7 @@ func gitRepo(t *testing.T, files map[string]string) (string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return dir, strings.TrimSpace(string(head))
+	return strings.TrimSpace(string(head))
 }
 
 func mapFS(files map[string]string) fstest.MapFS {
@@ -44,8 +54,8 @@ func mapFS(files map[string]string) fstest.MapFS {
 }
 
 // TestOf: a commit is recorded only where the tree holds the binary's
-// source; another repository's HEAD, or a tree that moved on since the
-// build, gives "unknown".
+// source; another repository's HEAD, or a build from changes never
+// committed, gives "unknown".
 func TestOf(t *testing.T) {
 	if _, ok := stamped(); ok {
 		t.Skip("this test binary carries a VCS stamp")
@@ -87,5 +97,54 @@ func TestOf(t *testing.T) {
 		if got := Of(mapFS(built), root); got.String() != "unknown" {
 			t.Errorf("root %q: %+v, want unknown", root, got)
 		}
+	}
+}
+
+// TestOfAncestor: a binary built at a commit the tree has since moved on
+// from (a grid resumed across commits) is of that commit, found among
+// HEAD's ancestors, clean; one whose source no commit holds stays unknown.
+func TestOfAncestor(t *testing.T) {
+	if _, ok := stamped(); ok {
+		t.Skip("this test binary carries a VCS stamp")
+	}
+	first := map[string]string{"go.mod": "module onebp\n", "main.go": "package main\n", "model/a.go": "package model\n"}
+	root, built := gitRepo(t, first)
+	second := commit(t, root, map[string]string{"main.go": "package main // second\n"})
+	commit(t, root, map[string]string{"README.md": "notes only\n"})
+	commit(t, root, map[string]string{"model/b.go": "package model // third\n"})
+
+	if got := Of(mapFS(first), root); got.Commit != built || got.Dirty || !strings.Contains(got.How, "ancestor") {
+		t.Errorf("built at the first commit: %+v, want %s, clean, found among the ancestors", got, built)
+	}
+	// The second and the README-only commit hold the same source: the
+	// newest of them is the binary's.
+	atSecond := map[string]string{"go.mod": "module onebp\n", "main.go": "package main // second\n", "model/a.go": "package model\n"}
+	readmeOnly, err := exec.Command("git", "-C", root, "rev-parse", "HEAD~1").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Of(mapFS(atSecond), root); got.Commit == second || got.Commit != strings.TrimSpace(string(readmeOnly)) {
+		t.Errorf("built at the second commit: %+v, want the README-only commit after it", got)
+	}
+	never := map[string]string{"go.mod": "module onebp\n", "main.go": "package main // never committed\n", "model/a.go": "package model\n"}
+	if got := Of(mapFS(never), root); got.String() != "unknown" {
+		t.Errorf("source no commit holds: %+v, want unknown", got)
+	}
+	// A commit's source with one file more or less is not the binary's.
+	if got := Of(mapFS(map[string]string{"go.mod": "module onebp\n", "main.go": "package main\n"}), root); got.String() != "unknown" {
+		t.Errorf("binary without model/a.go: %+v, want unknown", got)
+	}
+}
+
+// TestOfSubdirectory: a module below the repository's top compares its
+// own files, by paths relative to itself.
+func TestOfSubdirectory(t *testing.T) {
+	if _, ok := stamped(); ok {
+		t.Skip("this test binary carries a VCS stamp")
+	}
+	repo, head := gitRepo(t, map[string]string{"README.md": "x\n", "go/go.mod": "module onebp\n", "go/main.go": "package main\n"})
+	built := map[string]string{"go.mod": "module onebp\n", "main.go": "package main\n"}
+	if got := Of(mapFS(built), filepath.Join(repo, "go")); got.String() != head {
+		t.Errorf("module in go/: %+v, want %s", got, head)
 	}
 }
