@@ -259,7 +259,7 @@ OneBP's relative change of the mean.
 			return err
 		}
 	}
-	if err := writeSweeps(w, runs, comparisons); err != nil {
+	if err := writeSweeps(w, runs, comparisons, ""); err != nil {
 		return err
 	}
 	if err := writeTuning(w, runs, comparisons); err != nil {
@@ -535,13 +535,23 @@ func UpdateReadmeSummary(path, dir string, runs []*results.Run) (bool, error) {
 		return false, fmt.Errorf("%s: %q without %q", path, summaryBegin, summaryEnd)
 	}
 	var b strings.Builder
-	b.WriteString(before + summaryBegin + "\n\n")
-	h, rows := SummaryRows(runs)
-	if err := texttable.Write(&b, true, h, rows); err != nil {
-		return false, err
-	}
+	b.WriteString(before + summaryBegin + "\n")
 	cs := stats.Comparisons(runs)
+	_, pts := sweepOf(runs)
+	if len(pts) == 0 {
+		h, rows := SummaryRows(runs)
+		b.WriteString("\n")
+		if err := texttable.Write(&b, true, h, rows); err != nil {
+			return false, err
+		}
+	}
 	switch tuned, _ := results.Trials(runs); {
+	case len(pts) > 0:
+		// A sweep's summary is its table of points and where the answer
+		// turns; each point's findings stay in dir's report.
+		if err := writeSweeps(&b, runs, cs, dir); err != nil {
+			return false, err
+		}
 	case len(tuned) > 0:
 		// The preset's cells are the validated set's, summarised there;
 		// a tuning set's summary says what tuning changed.

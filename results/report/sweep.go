@@ -41,21 +41,27 @@ func sweepOf(runs []*results.Run) (names []string, pts []results.Point) {
 	return names, pts
 }
 
-// writeSweeps writes a section per swept dataset: the table of points and
-// a link to its plot (SweepPlots, written by Save).
-func writeSweeps(w io.Writer, runs []*results.Run, cs []stats.Comparison) error {
+// writeSweeps writes a section per swept dataset: the table of points,
+// its plot (written by Save) and where the answer turns. dir is where the
+// set is seen from: "" in its own report, its directory in a README's
+// summary, which then links to the report for the rest.
+func writeSweeps(w io.Writer, runs []*results.Run, cs []stats.Comparison, dir string) error {
 	datasets, byName := datasetsOf(runs)
+	heading, curves := "##", "curves/"
+	if dir != "" {
+		heading, curves = "####", dir+"/curves/"
+	}
 	for _, d := range datasets {
 		names, pts := sweepOf(byName[d])
 		if len(pts) == 0 {
 			continue
 		}
-		fmt.Fprintf(w, "\n## Sweep of %s on %s\n\n", strings.Join(names, " x "), d)
+		fmt.Fprintf(w, "\n%s Sweep of %s on %s\n\n", heading, strings.Join(names, " x "), d)
 		fmt.Fprintf(w, "Per point, validated test figures over the seeds both strategies ran (OneBP - TwoBP: mean per-user difference, 95%% bootstrap interval, per-user sign-flip p and seed-level t-test p, both Holm-corrected over every comparison of this report), then the costs, OneBP / TwoBP.\n\n")
 		header := []string{"point", "ndcg_at_20 OneBP / TwoBP", "OneBP - TwoBP ndcg_at_20", "recall_at_20 OneBP / TwoBP", "OneBP - TwoBP recall_at_20",
 			"median epoch", "epochs to the selected state", "training time of the run", "state memory"}
 		var rows [][]string
-		var labels []string
+		var labels, truncated []string
 		var timed [][]*results.Run
 		_, cells := results.Cells(runs)
 		for _, p := range pts {
@@ -64,6 +70,9 @@ func writeSweeps(w io.Writer, runs []*results.Run, cs []stats.Comparison) error 
 				continue
 			}
 			labels, timed = append(labels, p.String()), append(timed, append(slices.Clone(one), two...))
+			if note := TruncatedNote(timed[len(timed)-1]); note != "" {
+				truncated = append(truncated, p.String()+": "+strings.TrimSuffix(note, "; "))
+			}
 			row := []string{p.String()}
 			for _, m := range []eval.Metric{eval.NDCGAt20, eval.RecallAt20} {
 				row = append(row, meanPair(one, two, func(r *results.Run) (float64, bool) { return validated.get(r, m) }, F4), comparisonCell(cs, results.CellName(d, p), m))
@@ -76,14 +85,20 @@ func writeSweeps(w io.Writer, runs []*results.Run, cs []stats.Comparison) error 
 		if err := texttable.Write(w, true, header, rows); err != nil {
 			return err
 		}
+		for _, t := range truncated {
+			fmt.Fprintf(w, "\n%s.\n", t)
+		}
 		if apart := timedApart(labels, timed); apart != "" {
 			fmt.Fprintf(w, "\nThe time columns compare settings only between rows timed alike: %s.\n", apart)
 		}
-		fmt.Fprintf(w, "\n![sweep of %s on %s](curves/%s.svg)\n", strings.Join(names, " x "), d, sweepFile(d))
+		fmt.Fprintf(w, "\n![sweep of %s on %s](%s%s.svg)\n", strings.Join(names, " x "), d, curves, sweepFile(d))
 		for _, m := range []eval.Metric{eval.NDCGAt20, eval.RecallAt20} {
 			if f := sweepFinding(d, pts, cs, m); f != "" {
 				fmt.Fprintf(w, "\n%s\n", f)
 			}
+		}
+		if dir != "" {
+			fmt.Fprintf(w, "\nEach point's findings, tables and curves: %s.\n", dir+"/README.md")
 		}
 	}
 	return nil

@@ -1,9 +1,13 @@
 package report
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"onebp/internal/runtest"
+	"onebp/model"
 	"onebp/model/eval"
 	"onebp/results"
 	"onebp/results/stats"
@@ -55,5 +59,57 @@ func TestTimedApart(t *testing.T) {
 	want := "p1, p3 at `aaaa`, 1 worker, on X; p2 at `bbbb`, `aaaa`, 1 worker, on X; p4 at `aaaa`, 2 workers, on X"
 	if got := timedApart([]string{"p1", "p2", "p3", "p4"}, mixed); got != want {
 		t.Errorf("mixed rows:\n got %q\nwant %q", got, want)
+	}
+}
+
+// TestUpdateReadmeSummarySweep: a sweep set's README summary is its table
+// of points, its plot and where the answer turns, linking to the set's
+// report for each point's findings.
+func TestUpdateReadmeSummarySweep(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "README.md")
+	begin, end := SummaryMarkers("results/sweep-beta")
+	os.WriteFile(path, []byte("### Beta\n\n"+begin+"\n"+end+"\n"), 0o644)
+	var runs []*results.Run
+	for _, beta := range []string{"0.9", "0.99"} {
+		for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
+			for seed := uint64(1); seed <= 3; seed++ {
+				r := runtest.Fake("tiny", s, seed)
+				r.Point = results.Point{{Name: "beta", Value: beta}}
+				r.Config.Protocol = results.Protocol{EvalEvery: 1, Validation: 0.1, Select: eval.NDCGAt20, Patience: 3}
+				ndcg := results.Float32s{0.5, 0.25, 0.75}
+				if s == model.TwoBP {
+					ndcg = results.Float32s{0.25, 0.25, 0.5}
+				}
+				r.Selected = &results.Selected{Epoch: 1, Test: r.Epochs[1].Metrics, PerUser: &results.PerUser{Users: 3,
+					Values: map[eval.Metric]results.Float32s{eval.NDCGAt20: ndcg, eval.RecallAt20: ndcg}}}
+				r.StoppedEarly = beta == "0.9" || seed > 1
+				runs = append(runs, r)
+			}
+		}
+	}
+	if ok, err := UpdateReadmeSummary(path, "results/sweep-beta", runs); !ok || err != nil {
+		t.Fatalf("%v %v", ok, err)
+	}
+	b, _ := os.ReadFile(path)
+	s := string(b)
+	for _, want := range []string{
+		"#### Sweep of beta on tiny", "| beta=0.9 ", "| beta=0.99 ",
+		"![sweep of beta on tiny](results/sweep-beta/curves/sweep-tiny.svg)",
+		"**tiny, ndcg_at_20**: the answer does not turn over the 2 points",
+		"Each point's findings, tables and curves: results/sweep-beta/README.md.",
+		"beta=0.99: **truncated: 2 of the 6 runs reached the cap of 4 epochs without stopping early, so this compares training that had not finished**.",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the summary lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "beta=0.9: **truncated") {
+		t.Errorf("beta=0.9's runs all stopped early, yet it is called truncated:\n%s", s)
+	}
+	if strings.Contains(s, "#### Findings") || strings.Contains(s, "| dataset") {
+		t.Errorf("a sweep's summary repeats the per-cell table or findings of its report:\n%s", s)
+	}
+	if !strings.HasPrefix(s, "### Beta\n\n"+begin+"\n") || !strings.HasSuffix(s, end+"\n") {
+		t.Errorf("README after the update:\n%s", s)
 	}
 }
