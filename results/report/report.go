@@ -399,9 +399,7 @@ func timedApart(labels []string, runs [][]*results.Run) string {
 	var where []string
 	at := map[string][]string{}
 	for i, group := range runs {
-		w := fmt.Sprintf("%s, %s, on %s", strings.Join(commitsOf(group), ", "),
-			strings.Join(distinct(group, func(r *results.Run) string { return Workers(r.Env.Workers) }), ", "),
-			strings.Join(distinct(group, func(r *results.Run) string { return r.Env.Machine() }), ", "))
+		w := timedAt(group)
 		if _, ok := at[w]; !ok {
 			where = append(where, w)
 		}
@@ -415,6 +413,14 @@ func timedApart(labels []string, runs [][]*results.Run) string {
 		parts = append(parts, strings.Join(at[w], ", ")+" at "+w)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// timedAt says where runs were timed: "`id`, 1 worker, on M", each
+// commit, worker count and machine once.
+func timedAt(runs []*results.Run) string {
+	return fmt.Sprintf("%s, %s, on %s", strings.Join(commitsOf(runs), ", "),
+		strings.Join(distinct(runs, func(r *results.Run) string { return Workers(r.Env.Workers) }), ", "),
+		strings.Join(distinct(runs, func(r *results.Run) string { return r.Env.Machine() }), ", "))
 }
 
 // seedCount says how many seeds OneBP's and TwoBP's runs have: "1 seed",

@@ -181,6 +181,7 @@ type sweepPlot struct {
 	logX          bool
 	fitY          bool // the y axis spans the values only, not 0 too
 	series        []sweepSeries
+	hollowNote    string // the legend of hollow points, when some are
 }
 
 type sweepSeries struct {
@@ -188,22 +189,48 @@ type sweepSeries struct {
 	dash         int       // 0: solid, then ever longer dashes
 	scatter      bool      // points only, no line
 	x, y, lo, hi []float64 // lo, hi empty: no intervals
+	hollow       []bool    // by point, drawn hollow (empty: none)
 }
 
 // SweepPlots draws a swept dataset's plot: OneBP - TwoBP in NDCG@20 and
 // Recall@20 with their 95% intervals, then for both strategies the median
 // epoch, the epochs to the selected state, the run's training time and
-// the state memory, each against the first swept parameter (a log axis
-// when its values are positive and span a factor of 8 or more).
+// the state memory, each against the first swept parameter (placed by
+// plotAxis; a log axis when its values are positive and span a factor of
+// 8 or more). In the
+// time panels a strategy's point timed at other commits, worker counts or
+// machines than most of its points is hollow: its time is not the
+// setting's alone.
 func writeSweepSVG(w io.Writer, dataset string, runs []*results.Run, cs []stats.Comparison) error {
 	names, pts := sweepOf(runs)
 	_, cells := results.Cells(runs)
 	first := names[0]
+	axis, at := plotAxis(first)
 	var xs []float64
 	for _, p := range pts {
 		v, _ := p.Get(first)
 		x, _ := strconv.ParseFloat(v, 64)
-		xs = append(xs, x)
+		xs = append(xs, at(x))
+	}
+	// apart[s][i]: strategy s's runs at point i were timed elsewhere than
+	// at most of its points.
+	apart := map[model.Strategy][]bool{}
+	for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
+		where, points := make([]string, len(pts)), map[string]int{}
+		for i, p := range pts {
+			one, two := byStrategy(cells[results.CellName(dataset, p)])
+			where[i] = timedAt(map[model.Strategy][]*results.Run{model.OneBP: one, model.TwoBP: two}[s])
+			points[where[i]]++
+		}
+		usual := ""
+		for _, w := range where {
+			if points[w] > points[usual] {
+				usual = w
+			}
+		}
+		for _, w := range where {
+			apart[s] = append(apart[s], w != usual)
+		}
 	}
 	logX := slices.Min(xs) > 0 && slices.Max(xs)/slices.Min(xs) >= 8
 	// restOf names a point's other swept values: the series it belongs to.
@@ -219,7 +246,7 @@ func writeSweepSVG(w io.Writer, dataset string, runs []*results.Run, cs []stats.
 	palette := []string{"#9467bd", "#2ca02c", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"}
 	var plots []sweepPlot
 	for _, m := range []eval.Metric{eval.NDCGAt20, eval.RecallAt20} {
-		sp := sweepPlot{title: "OneBP - TwoBP " + string(m) + ", 95% intervals", xlabel: first, logX: logX}
+		sp := sweepPlot{title: "OneBP - TwoBP " + string(m) + ", 95% intervals", xlabel: axis, logX: logX}
 		bySeries := map[string]int{}
 		for i, p := range pts {
 			for _, c := range cs {
@@ -247,9 +274,10 @@ func writeSweepSVG(w io.Writer, dataset string, runs []*results.Run, cs []stats.
 		c     measure
 		title string
 		scale float64
-	}{{epochTime, "median epoch (s)", 1}, {selectedEpochs, "epochs to the selected state", 1}, {runTime, "training time of the run (s)", 1}, {stateSize, "state memory (MB)", 1e-6}} {
+		timed bool
+	}{{epochTime, "median epoch (s)", 1, true}, {selectedEpochs, "epochs to the selected state", 1, false}, {runTime, "training time of the run (s)", 1, true}, {stateSize, "state memory (MB)", 1e-6, false}} {
 		c := panel.c
-		sp := sweepPlot{title: panel.title, xlabel: first, logX: logX}
+		sp := sweepPlot{title: panel.title, xlabel: axis, logX: logX}
 		for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
 			bySeries, base := map[string]int{}, len(sp.series)
 			for i, p := range pts {
@@ -277,7 +305,11 @@ func writeSweepSVG(w io.Writer, dataset string, runs []*results.Run, cs []stats.
 				if slices.Contains(ser.x, xs[i]) {
 					continue // TwoBP's one run beside several OneBP points
 				}
-				ser.x, ser.y = append(ser.x, xs[i]), append(ser.y, sp2.Mean*panel.scale)
+				elsewhere := panel.timed && apart[s][i]
+				ser.x, ser.y, ser.hollow = append(ser.x, xs[i]), append(ser.y, sp2.Mean*panel.scale), append(ser.hollow, elsewhere)
+				if elsewhere {
+					sp.hollowNote = "hollow: timed elsewhere"
+				}
 			}
 		}
 		plots = append(plots, sp)
@@ -374,6 +406,10 @@ func drawSweepPanel(w io.Writer, p sweepPlot, ox, oy float64, pw, ph int) {
 			if len(s.lo) > 0 {
 				fmt.Fprintf(w, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s"/>`+"\n", px(s.x[i]), py(s.lo[i]), px(s.x[i]), py(s.hi[i]), s.color)
 			}
+			if len(s.hollow) > 0 && s.hollow[i] {
+				fmt.Fprintf(w, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="white" stroke="%s" stroke-width="1.5"/>`+"\n", px(s.x[i]), py(s.y[i]), s.color)
+				continue
+			}
 			fmt.Fprintf(w, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>`+"\n", px(s.x[i]), py(s.y[i]), s.color)
 		}
 		dash := ""
@@ -387,6 +423,12 @@ func drawSweepPanel(w io.Writer, p sweepPlot, ox, oy float64, pw, ph int) {
 		lx := ox + l + float64(k/2)*180
 		fmt.Fprintf(w, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"%s/>`+"\n", lx, ly-4, lx+18, ly-4, s.color, dash)
 		fmt.Fprintf(w, `<text x="%.1f" y="%.1f">%s</text>`+"\n", lx+22, ly, html.EscapeString(s.label))
+	}
+	if p.hollowNote != "" {
+		k := len(p.series)
+		ly, lx := oy+t+plotH+46+float64(k%2)*14, ox+l+float64(k/2)*180
+		fmt.Fprintf(w, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="white" stroke="#555" stroke-width="1.5"/>`+"\n", lx+9, ly-4)
+		fmt.Fprintf(w, `<text x="%.1f" y="%.1f">%s</text>`+"\n", lx+22, ly, html.EscapeString(p.hollowNote))
 	}
 }
 

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,23 +70,9 @@ func TestUpdateReadmeSummarySweep(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "README.md")
 	begin, end := SummaryMarkers("results/sweep-beta")
 	os.WriteFile(path, []byte("### Beta\n\n"+begin+"\n"+end+"\n"), 0o644)
-	var runs []*results.Run
-	for _, beta := range []string{"0.9", "0.99"} {
-		for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
-			for seed := uint64(1); seed <= 3; seed++ {
-				r := runtest.Fake("tiny", s, seed)
-				r.Point = results.Point{{Name: "beta", Value: beta}}
-				r.Config.Protocol = results.Protocol{EvalEvery: 1, Validation: 0.1, Select: eval.NDCGAt20, Patience: 3}
-				ndcg := results.Float32s{0.5, 0.25, 0.75}
-				if s == model.TwoBP {
-					ndcg = results.Float32s{0.25, 0.25, 0.5}
-				}
-				r.Selected = &results.Selected{Epoch: 1, Test: r.Epochs[1].Metrics, PerUser: &results.PerUser{Users: 3,
-					Values: map[eval.Metric]results.Float32s{eval.NDCGAt20: ndcg, eval.RecallAt20: ndcg}}}
-				r.StoppedEarly = beta == "0.9" || seed > 1
-				runs = append(runs, r)
-			}
-		}
+	runs := sweepRuns("0.9", "0.99")
+	for _, r := range runs {
+		r.StoppedEarly = r.Point.String() == "beta=0.9" || r.Config.Seed > 1
 	}
 	if ok, err := UpdateReadmeSummary(path, "results/sweep-beta", runs); !ok || err != nil {
 		t.Fatalf("%v %v", ok, err)
@@ -111,5 +98,69 @@ func TestUpdateReadmeSummarySweep(t *testing.T) {
 	}
 	if !strings.HasPrefix(s, "### Beta\n\n"+begin+"\n") || !strings.HasSuffix(s, end+"\n") {
 		t.Errorf("README after the update:\n%s", s)
+	}
+}
+
+// sweepRuns are validated runs of a sweep of beta on "tiny" at the given
+// values, three seeds of each strategy, OneBP the better.
+func sweepRuns(betas ...string) []*results.Run {
+	var runs []*results.Run
+	for _, beta := range betas {
+		for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
+			for seed := uint64(1); seed <= 3; seed++ {
+				r := runtest.Fake("tiny", s, seed)
+				r.Point = results.Point{{Name: "beta", Value: beta}}
+				r.Config.Protocol = results.Protocol{EvalEvery: 1, Validation: 0.1, Select: eval.NDCGAt20, Patience: 3}
+				ndcg := results.Float32s{0.5, 0.25, 0.75}
+				if s == model.TwoBP {
+					ndcg = results.Float32s{0.25, 0.25, 0.5}
+				}
+				r.Selected = &results.Selected{Epoch: 1, Test: r.Epochs[1].Metrics, PerUser: &results.PerUser{Users: 3,
+					Values: map[eval.Metric]results.Float32s{eval.NDCGAt20: ndcg, eval.RecallAt20: ndcg}}}
+				r.StoppedEarly = true
+				runs = append(runs, r)
+			}
+		}
+	}
+	return runs
+}
+
+// TestSweepSVGHollowsPointsTimedElsewhere: in the time panels, a point
+// timed at another commit than most is hollow and the panel says what
+// hollow means; where all were timed alike, no point is hollow.
+func TestSweepSVGHollowsPointsTimedElsewhere(t *testing.T) {
+	const hollow, note = `fill="white" stroke=`, "hollow: timed elsewhere"
+	draw := func(runs []*results.Run) string {
+		var b bytes.Buffer
+		if err := writeSweepSVG(&b, "tiny", runs, stats.Comparisons(runs)); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	runs := sweepRuns("0.9", "0.97", "0.99")
+	if svg := draw(runs); strings.Contains(svg, hollow) || strings.Contains(svg, note) {
+		t.Errorf("all points timed alike, yet some are hollow:\n%s", svg)
+	}
+	for _, r := range runs {
+		if r.Point.String() == "beta=0.97" && r.Strategy() == model.OneBP {
+			r.Env.Commit = "fedcba9876543210"
+		}
+	}
+	// OneBP's point in each time panel, and the two legends.
+	if got := strings.Count(draw(runs), hollow); got != 4 {
+		t.Errorf("OneBP's runs at one point timed elsewhere: %d hollow circles, want 4", got)
+	}
+	for _, r := range runs {
+		if r.Point.String() == "beta=0.97" {
+			r.Env.Commit = "fedcba9876543210"
+		}
+	}
+	svg := draw(runs)
+	// Two time panels, two strategies, one point each; and two legends.
+	if got := strings.Count(svg, hollow); got != 6 {
+		t.Errorf("%d hollow circles, want 6 (4 points, 2 legends)", got)
+	}
+	if got := strings.Count(svg, note); got != 2 {
+		t.Errorf("%d notes of what hollow means, want 2 (the two time panels)", got)
 	}
 }

@@ -204,10 +204,7 @@ func writeTuningSVG(w io.Writer, dataset string, trials []*results.Run) error {
 		s := group[0].Strategy()
 		chosen := results.ChooseTrial(group)
 		for _, f := range group[0].Point {
-			axis, at := f.Name, func(v float64) float64 { return v }
-			if f.Name == "beta" {
-				axis, at = "1 - beta", func(v float64) float64 { return 1 - v }
-			}
+			axis, at := plotAxis(f.Name)
 			all := sweepSeries{label: StrategyLabel(s) + " trials", color: StrategyColor(s), scatter: true}
 			pick := sweepSeries{label: "chosen", color: "#000000", scatter: true}
 			for _, r := range group {
@@ -228,6 +225,16 @@ func writeTuningSVG(w io.Writer, dataset string, trials []*results.Run) error {
 		}
 	}
 	return drawSweep(w, "Tuning on "+dataset, plots)
+}
+
+// plotAxis is how plots place a parameter's values: as they are, except
+// beta, a decay rate, whose values crowd below 1 (0.9 to 0.999) and
+// spread as 1 - beta, on a log axis.
+func plotAxis(name string) (label string, at func(float64) float64) {
+	if name == "beta" {
+		return "1 - beta", func(v float64) float64 { return 1 - v }
+	}
+	return name, func(v float64) float64 { return v }
 }
 
 // tickValues is at most a few of a panel's x values to label: all of
