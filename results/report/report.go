@@ -525,6 +525,7 @@ func SummaryMarkers(dir string) (begin, end string) {
 // it did.
 func UpdateReadmeSummary(path, dir string, runs []*results.Run) (bool, error) {
 	summaryBegin, summaryEnd := SummaryMarkers(dir)
+	dir = filepath.ToSlash(filepath.Clean(dir)) // as links from the README
 	old, err := os.ReadFile(path)
 	if err != nil {
 		if os.IsNotExist(err) {

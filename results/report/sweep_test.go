@@ -74,7 +74,7 @@ func TestUpdateReadmeSummarySweep(t *testing.T) {
 	for _, r := range runs {
 		r.StoppedEarly = r.Point.String() == "beta=0.9" || r.Config.Seed > 1
 	}
-	if ok, err := UpdateReadmeSummary(path, "results/sweep-beta", runs); !ok || err != nil {
+	if ok, err := UpdateReadmeSummary(path, "./results/sweep-beta/", runs); !ok || err != nil {
 		t.Fatalf("%v %v", ok, err)
 	}
 	b, _ := os.ReadFile(path)
