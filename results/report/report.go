@@ -380,11 +380,16 @@ func distinctEach(runs []*results.Run, f func(*results.Run) []string) []string {
 	return seen
 }
 
-// commitsOf lists the commits that trained runs, each once, as "`id`".
+// commitsOf lists the commits that trained runs, each once, as "`id`",
+// or "an unknown commit" where a record did not know its binary's.
 func commitsOf(runs []*results.Run) []string {
 	return distinctEach(runs, func(r *results.Run) []string {
 		var c []string
 		for _, id := range r.Commits() {
+			if id == "unknown" {
+				c = append(c, "an unknown commit")
+				continue
+			}
 			c = append(c, "`"+ShortCommit(id)+"`")
 		}
 		return c

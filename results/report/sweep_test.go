@@ -61,6 +61,12 @@ func TestTimedApart(t *testing.T) {
 	if got := timedApart([]string{"p1", "p2", "p3", "p4"}, mixed); got != want {
 		t.Errorf("mixed rows:\n got %q\nwant %q", got, want)
 	}
+	// A record that did not know its binary's commit reads so, not as an id.
+	unknown := [][]*results.Run{{at("aaaa", 1, "X")}, {at("", 1, "X")}}
+	want = "p1 at `aaaa`, 1 worker, on X; p2 at an unknown commit, 1 worker, on X"
+	if got := timedApart([]string{"p1", "p2"}, unknown); got != want {
+		t.Errorf("a commit unknown:\n got %q\nwant %q", got, want)
+	}
 }
 
 // TestUpdateReadmeSummarySweep: a sweep set's README summary is its table
