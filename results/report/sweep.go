@@ -192,15 +192,14 @@ type sweepSeries struct {
 	hollow       []bool    // by point, drawn hollow (empty: none)
 }
 
-// SweepPlots draws a swept dataset's plot: OneBP - TwoBP in NDCG@20 and
-// Recall@20 with their 95% intervals, then for both strategies the median
-// epoch, the epochs to the selected state, the run's training time and
-// the state memory, each against the first swept parameter (placed by
-// plotAxis; a log axis when its values are positive and span a factor of
-// 8 or more). In the
-// time panels a strategy's point timed at other commits, worker counts or
-// machines than most of its points is hollow: its time is not the
-// setting's alone.
+// writeSweepSVG draws a swept dataset's plot: OneBP - TwoBP in NDCG@20
+// and Recall@20 with their 95% intervals, then for both strategies the
+// median epoch, the epochs to the selected state, the run's training time
+// and the state memory, each against the first swept parameter (placed
+// by plotAxis; a log axis when its values are positive and span a factor
+// of 8 or more). In the time panels a strategy's point timed at other
+// commits, worker counts or machines than most of its points is hollow:
+// its time is not the setting's alone.
 func writeSweepSVG(w io.Writer, dataset string, runs []*results.Run, cs []stats.Comparison) error {
 	names, pts := sweepOf(runs)
 	_, cells := results.Cells(runs)
