@@ -64,7 +64,7 @@ func writeFindings(w io.Writer, runs []*results.Run, cs []stats.Comparison) erro
 // tuning moved the answer on each dataset, the rest being in dir's
 // report.
 func writeTuningFindings(w io.Writer, runs []*results.Run, cs []stats.Comparison, dir string) {
-	fmt.Fprintf(w, "How tuning both strategies on validation moved the answer: OneBP - TwoBP as paired per-user differences on the validated test figures, with 95%% bootstrap intervals and sign-flip p-values Holm-corrected over the %d comparisons of the set's report, a verdict needing the seed-level test too; the shift between the settings is tested per user and not corrected. Trials, tables and every other finding: %s.\n\n",
+	fmt.Fprintf(w, "How tuning both strategies on validation moved the answer: OneBP - TwoBP as paired per-user differences on the validated test figures, with 95%% bootstrap intervals and sign-flip p-values Holm-corrected over the %d comparisons of the set's report, a verdict needing the seed-level test too; the shift between the settings is tested per user and not corrected. Trials, tables and every other finding: [%[2]s](%[2]s).\n\n",
 		len(cs), dir+"/README.md")
 	writeTuningBullets(w, runs, cs)
 }

@@ -98,7 +98,7 @@ func writeSweeps(w io.Writer, runs []*results.Run, cs []stats.Comparison, dir st
 			}
 		}
 		if dir != "" {
-			fmt.Fprintf(w, "\nEach point's findings, tables and curves: %s.\n", dir+"/README.md")
+			fmt.Fprintf(w, "\nEach point's findings, tables and curves: [%[1]s](%[1]s).\n", dir+"/README.md")
 		}
 	}
 	return nil

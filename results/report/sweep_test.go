@@ -89,7 +89,7 @@ func TestUpdateReadmeSummarySweep(t *testing.T) {
 		"#### Sweep of beta on tiny", "| beta=0.9 ", "| beta=0.99 ",
 		"![sweep of beta on tiny](results/sweep-beta/curves/sweep-tiny.svg)",
 		"**tiny, ndcg_at_20**: the answer does not turn over the 2 points",
-		"Each point's findings, tables and curves: results/sweep-beta/README.md.",
+		"Each point's findings, tables and curves: [results/sweep-beta/README.md](results/sweep-beta/README.md).",
 		"beta=0.99: **truncated: 2 of the 6 runs reached the cap of 4 epochs without stopping early, so this compares training that had not finished**.",
 	} {
 		if !strings.Contains(s, want) {
