@@ -71,14 +71,18 @@ func protocolsOf(runs []*results.Run) []protocol {
 
 // byStrategy splits runs into OneBP's and TwoBP's.
 func byStrategy(runs []*results.Run) (one, two []*results.Run) {
+	return ofStrategy(runs, model.OneBP), ofStrategy(runs, model.TwoBP)
+}
+
+// ofStrategy is the runs of strategy s.
+func ofStrategy(runs []*results.Run, s model.Strategy) []*results.Run {
+	var mine []*results.Run
 	for _, r := range runs {
-		if r.Strategy() == model.OneBP {
-			one = append(one, r)
-		} else {
-			two = append(two, r)
+		if r.Strategy() == s {
+			mine = append(mine, r)
 		}
 	}
-	return one, two
+	return mine
 }
 
 // spread summarises get over runs, skipping runs without a value; ok is
@@ -521,7 +525,7 @@ func Hyperparameters(c model.Config) string {
 // of the results in dir, which `onebp bench` rewrites; a README may carry
 // the summaries of several results directories.
 func SummaryMarkers(dir string) (begin, end string) {
-	dir = filepath.ToSlash(filepath.Clean(dir))
+	dir = slashDir(dir)
 	return "<!-- results:begin " + dir + " (written by onebp bench) -->", "<!-- results:end " + dir + " -->"
 }
 
@@ -530,7 +534,6 @@ func SummaryMarkers(dir string) (begin, end string) {
 // it did.
 func UpdateReadmeSummary(path, dir string, runs []*results.Run) (bool, error) {
 	summaryBegin, summaryEnd := SummaryMarkers(dir)
-	dir = filepath.ToSlash(filepath.Clean(dir)) // as links from the README
 	old, err := os.ReadFile(path)
 	if err != nil {
 		if os.IsNotExist(err) {
@@ -548,33 +551,39 @@ func UpdateReadmeSummary(path, dir string, runs []*results.Run) (bool, error) {
 	}
 	var b strings.Builder
 	b.WriteString(before + summaryBegin + "\n")
-	cs := stats.Comparisons(runs)
-	_, pts := sweepOf(runs)
-	if len(pts) == 0 {
-		h, rows := SummaryRows(runs)
-		b.WriteString("\n")
-		if err := texttable.Write(&b, true, h, rows); err != nil {
-			return false, err
-		}
-	}
-	switch tuned, _ := results.Trials(runs); {
-	case len(pts) > 0:
-		// A sweep's summary is its table of points and where the answer
-		// turns; each point's findings stay in dir's report.
-		if err := writeSweeps(&b, runs, cs, dir); err != nil {
-			return false, err
-		}
-	case len(tuned) > 0:
-		// The preset's cells are the validated set's, summarised there;
-		// a tuning set's summary says what tuning changed.
-		b.WriteString("\n#### Findings\n\n")
-		writeTuningFindings(&b, runs, cs, dir)
-	case len(cs) > 0:
-		b.WriteString("\n#### Findings\n\n")
-		if err := writeFindings(&b, runs, cs); err != nil {
-			return false, err
-		}
+	if err := writeSummary(&b, runs, slashDir(dir)); err != nil {
+		return false, err
 	}
 	b.WriteString("\n" + summaryEnd + after)
 	return true, atomicfile.Write(path, func(w io.Writer) error { _, err := io.WriteString(w, b.String()); return err })
+}
+
+// slashDir is a results directory as a README names it, in its markers
+// and its links: cleaned, with forward slashes.
+func slashDir(dir string) string { return filepath.ToSlash(filepath.Clean(dir)) }
+
+// writeSummary writes what a README carries of the runs in dir: a sweep's
+// table of points and where the answer turns, each point's findings
+// staying in dir's report; otherwise the headline table and then, for a
+// tuning set, what tuning changed (its preset cells are the validated
+// set's, summarised there), else the findings.
+func writeSummary(w io.Writer, runs []*results.Run, dir string) error {
+	cs := stats.Comparisons(runs)
+	if _, pts := sweepOf(runs); len(pts) > 0 {
+		return writeSweeps(w, runs, cs, dir)
+	}
+	h, rows := SummaryRows(runs)
+	fmt.Fprint(w, "\n")
+	if err := texttable.Write(w, true, h, rows); err != nil {
+		return err
+	}
+	switch tuned, _ := results.Trials(runs); {
+	case len(tuned) > 0:
+		fmt.Fprint(w, "\n#### Findings\n\n")
+		writeTuningFindings(w, runs, cs, dir)
+	case len(cs) > 0:
+		fmt.Fprint(w, "\n#### Findings\n\n")
+		return writeFindings(w, runs, cs)
+	}
+	return nil
 }

@@ -50,6 +50,17 @@ func TestSVGIsWellFormed(t *testing.T) {
 	}
 }
 
+// validatedRun is a fake validated run on "tiny" whose selected epoch
+// has the per-user NDCG@20 (and Recall@20) ndcg.
+func validatedRun(s model.Strategy, seed uint64, early bool, ndcg ...float32) *results.Run {
+	r := runtest.Fake("tiny", s, seed)
+	r.Config.Protocol = results.Protocol{EvalEvery: 2, Validation: 0.1, Select: eval.NDCGAt20, Patience: 3}
+	r.Selected = &results.Selected{Epoch: 1, Test: r.Epochs[1].Metrics, PerUser: &results.PerUser{Users: len(ndcg),
+		Values: map[eval.Metric]results.Float32s{eval.NDCGAt20: ndcg, eval.RecallAt20: ndcg}}}
+	r.StoppedEarly = early
+	return r
+}
+
 // TestUpdateReadmeSummary: each results directory's summary is written
 // between its own markers, leaving the rest of the README, another
 // directory's summary included, as it was; the findings state where the
@@ -60,14 +71,6 @@ func TestUpdateReadmeSummary(t *testing.T) {
 	otherBegin, otherEnd := SummaryMarkers("results/validated-dim64/")
 	other := otherBegin + "\nother table\n" + otherEnd + "\n"
 	os.WriteFile(path, []byte("# x\n\nintro\n"+begin+"\nold table\n"+end+"\n\n"+other), 0o644)
-	validatedRun := func(s model.Strategy, seed uint64, early bool, ndcg ...float32) *results.Run {
-		r := runtest.Fake("tiny", s, seed)
-		r.Config.Protocol = results.Protocol{EvalEvery: 2, Validation: 0.1, Select: eval.NDCGAt20, Patience: 3}
-		r.Selected = &results.Selected{Epoch: 1, Test: r.Epochs[1].Metrics, PerUser: &results.PerUser{Users: len(ndcg),
-			Values: map[eval.Metric]results.Float32s{eval.NDCGAt20: ndcg, eval.RecallAt20: ndcg}}}
-		r.StoppedEarly = early
-		return r
-	}
 	runs := []*results.Run{validatedRun(model.OneBP, 1, true, 0.5, 0.25, 0.75), validatedRun(model.TwoBP, 1, false, 0.25, 0.25, 0.5)}
 	if ok, err := UpdateReadmeSummary(path, "./results/validated", runs); !ok || err != nil {
 		t.Fatalf("%v %v", ok, err)

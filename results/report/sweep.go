@@ -215,21 +215,11 @@ func writeSweepSVG(w io.Writer, dataset string, runs []*results.Run, cs []stats.
 	// at most of its points.
 	apart := map[model.Strategy][]bool{}
 	for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
-		where, points := make([]string, len(pts)), map[string]int{}
-		for i, p := range pts {
-			one, two := byStrategy(cells[results.CellName(dataset, p)])
-			where[i] = timedAt(map[model.Strategy][]*results.Run{model.OneBP: one, model.TwoBP: two}[s])
-			points[where[i]]++
+		var groups [][]*results.Run
+		for _, p := range pts {
+			groups = append(groups, ofStrategy(cells[results.CellName(dataset, p)], s))
 		}
-		usual := ""
-		for _, w := range where {
-			if points[w] > points[usual] {
-				usual = w
-			}
-		}
-		for _, w := range where {
-			apart[s] = append(apart[s], w != usual)
-		}
+		apart[s] = timedElsewhere(groups)
 	}
 	logX := slices.Min(xs) > 0 && slices.Max(xs)/slices.Min(xs) >= 8
 	// restOf names a point's other swept values: the series it belongs to.
@@ -280,9 +270,7 @@ func writeSweepSVG(w io.Writer, dataset string, runs []*results.Run, cs []stats.
 		for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
 			bySeries, base := map[string]int{}, len(sp.series)
 			for i, p := range pts {
-				one, two := byStrategy(cells[results.CellName(dataset, p)])
-				group := map[model.Strategy][]*results.Run{model.OneBP: one, model.TwoBP: two}[s]
-				sp2, ok := spread(group, c.get)
+				sp2, ok := spread(ofStrategy(cells[results.CellName(dataset, p)], s), c.get)
 				if !ok {
 					continue
 				}
@@ -314,6 +302,27 @@ func writeSweepSVG(w io.Writer, dataset string, runs []*results.Run, cs []stats.
 		plots = append(plots, sp)
 	}
 	return drawSweep(w, "Sweep of "+strings.Join(names, " x ")+" on "+dataset, plots)
+}
+
+// timedElsewhere says, for groups of runs, which were timed (timedAt)
+// elsewhere than the most of them were; ties go to the earlier group.
+func timedElsewhere(groups [][]*results.Run) []bool {
+	where, count := make([]string, len(groups)), map[string]int{}
+	usual := ""
+	for i, g := range groups {
+		where[i] = timedAt(g)
+		count[where[i]]++
+	}
+	for _, w := range where {
+		if count[w] > count[usual] {
+			usual = w
+		}
+	}
+	apart := make([]bool, len(groups))
+	for i, w := range where {
+		apart[i] = w != usual
+	}
+	return apart
 }
 
 // drawSweep writes the panels two to a row, each with its own legend.
@@ -392,6 +401,10 @@ func drawSweepPanel(w io.Writer, p sweepPlot, ox, oy float64, pw, ph int) {
 	if p.logX {
 		axis += " (log scale)"
 	}
+	// legendAt is where legend entry k goes: two to a column below the axis.
+	legendAt := func(k int) (x, y float64) {
+		return ox + l + float64(k/2)*180, oy + t + plotH + 46 + float64(k%2)*14
+	}
 	fmt.Fprintf(w, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`+"\n", ox+l+plotW/2, oy+t+plotH+30, html.EscapeString(axis))
 	for k, s := range p.series {
 		order := make([]int, len(s.x))
@@ -418,14 +431,12 @@ func drawSweepPanel(w io.Writer, p sweepPlot, ox, oy float64, pw, ph int) {
 		if len(pts) > 1 && !s.scatter {
 			fmt.Fprintf(w, `<polyline fill="none" stroke="%s" stroke-width="1.5"%s points="%s"/>`+"\n", s.color, dash, strings.Join(pts, " "))
 		}
-		ly := oy + t + plotH + 46 + float64(k%2)*14
-		lx := ox + l + float64(k/2)*180
+		lx, ly := legendAt(k)
 		fmt.Fprintf(w, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"%s/>`+"\n", lx, ly-4, lx+18, ly-4, s.color, dash)
 		fmt.Fprintf(w, `<text x="%.1f" y="%.1f">%s</text>`+"\n", lx+22, ly, html.EscapeString(s.label))
 	}
 	if p.hollowNote != "" {
-		k := len(p.series)
-		ly, lx := oy+t+plotH+46+float64(k%2)*14, ox+l+float64(k/2)*180
+		lx, ly := legendAt(len(p.series))
 		fmt.Fprintf(w, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="white" stroke="#555" stroke-width="1.5"/>`+"\n", lx+9, ly-4)
 		fmt.Fprintf(w, `<text x="%.1f" y="%.1f">%s</text>`+"\n", lx+22, ly, html.EscapeString(p.hollowNote))
 	}

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"onebp/internal/runtest"
 	"onebp/model"
 	"onebp/model/eval"
 	"onebp/results"
@@ -112,18 +111,9 @@ func TestUpdateReadmeSummarySweep(t *testing.T) {
 func sweepRuns(betas ...string) []*results.Run {
 	var runs []*results.Run
 	for _, beta := range betas {
-		for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
-			for seed := uint64(1); seed <= 3; seed++ {
-				r := runtest.Fake("tiny", s, seed)
+		for seed := uint64(1); seed <= 3; seed++ {
+			for _, r := range []*results.Run{validatedRun(model.OneBP, seed, true, 0.5, 0.25, 0.75), validatedRun(model.TwoBP, seed, true, 0.25, 0.25, 0.5)} {
 				r.Point = results.Point{{Name: "beta", Value: beta}}
-				r.Config.Protocol = results.Protocol{EvalEvery: 1, Validation: 0.1, Select: eval.NDCGAt20, Patience: 3}
-				ndcg := results.Float32s{0.5, 0.25, 0.75}
-				if s == model.TwoBP {
-					ndcg = results.Float32s{0.25, 0.25, 0.5}
-				}
-				r.Selected = &results.Selected{Epoch: 1, Test: r.Epochs[1].Metrics, PerUser: &results.PerUser{Users: 3,
-					Values: map[eval.Metric]results.Float32s{eval.NDCGAt20: ndcg, eval.RecallAt20: ndcg}}}
-				r.StoppedEarly = true
 				runs = append(runs, r)
 			}
 		}
