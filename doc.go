@@ -56,7 +56,7 @@ stops between batches and writes what is complete, marked interrupted.
 
 	onebp bench -preset validated -seeds 5
 	onebp bench -preset validated -seeds 3 -dim 64 -datasets gowalla,yelp2018 -out results/validated-dim64
-	onebp bench -preset validated -seeds 3 -datasets ml-1m -sweep dim=32,64,128,256,512 -out results/sweep-dim
+	onebp bench -preset validated -seeds 3 -datasets ml-1m -sweep dim=32,64,128,256,512 -out results/sweep-dim-ml1m
 
 A grid of jobs (dataset, sweep point, strategy, seed) over -datasets with
 -seeds seeds from the preset's, written to -out (default results/PRESET;
