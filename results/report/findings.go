@@ -80,6 +80,10 @@ func writeTuningBullets(w io.Writer, runs []*results.Run, cs []stats.Comparison)
 	}
 }
 
+// noDifference is the verdict when the per-user test finds none, and what
+// a comparison settles whenever neither strategy wins by the rule.
+const noDifference = "no significant difference"
+
 // verdict says what a comparison shows at stats.Alpha after stats.Holm: a difference
 // is significant when both the per-user test and the seed-level test say
 // so, over at least stats.MinSeeds seeds.
@@ -90,7 +94,7 @@ func verdict(c stats.Comparison) string {
 	}
 	switch {
 	case c.PHolm >= stats.Alpha:
-		return "no significant difference"
+		return noDifference
 	case len(c.Seeds) < stats.MinSeeds:
 		return fmt.Sprintf("%s per user, but over %d of the %d seeds a difference needs, not called", better, len(c.Seeds), stats.MinSeeds)
 	case c.SeedPHolm >= stats.Alpha:

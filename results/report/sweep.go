@@ -108,7 +108,10 @@ func writeSweeps(w io.Writer, runs []*results.Run, cs []stats.Comparison, dir st
 // answer to "does OneBP beat TwoBP in m" turns, between which points and
 // with their differences, or that it does not: the answer at a point is
 // what its comparison settles (OneBP better, TwoBP better, or no
-// significant difference).
+// significant difference). It reverses where one strategy's significant
+// win gives way to the other's, and changes where a significant
+// difference comes or goes. Points without a comparison (no seed that
+// both strategies ran) are named, since a turn across them spans them.
 func sweepFinding(dataset string, pts []results.Point, cs []stats.Comparison, m eval.Metric) string {
 	type answer struct {
 		p       results.Point
@@ -116,26 +119,41 @@ func sweepFinding(dataset string, pts []results.Point, cs []stats.Comparison, m 
 		settles string
 	}
 	var as []answer
+	var missing []string
 	for _, p := range pts {
-		for _, c := range cs {
-			if c.Dataset == results.CellName(dataset, p) && c.Metric == m {
-				as = append(as, answer{p, c, settled(c)})
-			}
+		i := slices.IndexFunc(cs, func(c stats.Comparison) bool { return c.Dataset == results.CellName(dataset, p) && c.Metric == m })
+		if i < 0 {
+			missing = append(missing, p.String())
+			continue
 		}
+		as = append(as, answer{p, cs[i], settled(cs[i])})
 	}
 	if len(as) == 0 {
 		return ""
 	}
 	var turns []string
 	for i := 1; i < len(as); i++ {
-		if a, b := as[i-1], as[i]; a.settles != b.settles {
-			turns = append(turns, fmt.Sprintf("between %v (%s: %s) and %v (%s: %s)", a.p, a.settles, a.c.Effect(), b.p, b.settles, b.c.Effect()))
+		a, b := as[i-1], as[i]
+		if a.settles == b.settles {
+			continue
 		}
+		verb := "changes"
+		if a.settles != noDifference && b.settles != noDifference {
+			verb = "reverses"
+		}
+		if len(turns) > 0 {
+			verb = "then " + verb
+		}
+		turns = append(turns, fmt.Sprintf("%s between %v (%s: %s) and %v (%s: %s)", verb, a.p, a.settles, a.c.Effect(), b.p, b.settles, b.c.Effect()))
 	}
+	f := fmt.Sprintf("**%s, %s**: the answer %s", dataset, m, strings.Join(turns, "; "))
 	if len(turns) == 0 {
-		return fmt.Sprintf("**%s, %s**: the answer does not turn over the %d points: %s at each.", dataset, m, len(as), as[0].settles)
+		f = fmt.Sprintf("**%s, %s**: the answer does not turn over the %d points: %s at each", dataset, m, len(as), as[0].settles)
 	}
-	return fmt.Sprintf("**%s, %s**: the answer turns %s.", dataset, m, strings.Join(turns, "; then "))
+	if len(missing) > 0 {
+		f += fmt.Sprintf(" (no comparison yet at %s: no seed that both strategies ran)", strings.Join(missing, ", "))
+	}
+	return f + "."
 }
 
 // selectedEpochs is the epochs to a validated run's selected state.

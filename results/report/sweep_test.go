@@ -25,10 +25,18 @@ func TestSweepFinding(t *testing.T) {
 	}
 	turning := []stats.Comparison{comparison(pts[0], -0.02, 0.001), comparison(pts[1], 0.001, 0.4), comparison(pts[2], 0.02, 0.001)}
 	got := sweepFinding("d", pts, turning, eval.NDCGAt20)
-	for _, want := range []string{"the answer turns between beta=0.9 (TwoBP better: -0.0200", "and beta=0.97 (no significant difference: +0.0010", "; then between beta=0.97", "and beta=0.99 (OneBP better: +0.0200"} {
+	for _, want := range []string{"the answer changes between beta=0.9 (TwoBP better: -0.0200", "and beta=0.97 (no significant difference: +0.0010", "; then changes between beta=0.97", "and beta=0.99 (OneBP better: +0.0200"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("finding %q lacks %q", got, want)
 		}
+	}
+	// One strategy's win giving way to the other's is a reversal; a point
+	// without a comparison is named, the turn spanning it.
+	reversing := []stats.Comparison{comparison(pts[0], -0.02, 0.001), comparison(pts[2], 0.02, 0.001)}
+	got = sweepFinding("d", pts, reversing, eval.NDCGAt20)
+	want := "**d, ndcg_at_20**: the answer reverses between beta=0.9 (TwoBP better: -0.0200 [-0.0210, -0.0190], p = 0.0010) and beta=0.99 (OneBP better: +0.0200 [+0.0190, +0.0210], p = 0.0010) (no comparison yet at beta=0.97: no seed that both strategies ran)."
+	if got != want {
+		t.Errorf("reversal across a point without a comparison:\n got %q\nwant %q", got, want)
 	}
 	steady := []stats.Comparison{comparison(pts[0], 0.01, 0.001), comparison(pts[1], 0.02, 0.001), comparison(pts[2], 0.03, 0.001)}
 	if got := sweepFinding("d", pts, steady, eval.NDCGAt20); !strings.Contains(got, "does not turn over the 3 points: OneBP better at each") {

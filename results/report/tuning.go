@@ -163,7 +163,7 @@ func settled(c stats.Comparison) string {
 	if strings.HasSuffix(v, ", per user and across seeds") {
 		return strings.TrimSuffix(v, ", per user and across seeds")
 	}
-	return "no significant difference"
+	return noDifference
 }
 
 // shiftText reads "+0.0012 [-0.0008, +0.0031], p = 0.2310".
