@@ -566,8 +566,12 @@ func slashDir(dir string) string { return filepath.ToSlash(filepath.Clean(dir)) 
 // table of points and where the answer turns, each point's findings
 // staying in dir's report; otherwise the headline table and then, for a
 // tuning set, what tuning changed (its preset cells are the validated
-// set's, summarised there), else the findings.
+// set's, summarised there), else the findings. A set with runs still
+// awaiting their partner says so first, as its report does.
 func writeSummary(w io.Writer, runs []*results.Run, dir string) error {
+	if note := incompleteNote(runs); note != "" {
+		fmt.Fprint(w, "\n"+note)
+	}
 	cs := stats.Comparisons(runs)
 	if _, pts := sweepOf(runs); len(pts) > 0 {
 		return writeSweeps(w, runs, cs, dir)

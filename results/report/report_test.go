@@ -97,6 +97,17 @@ func TestUpdateReadmeSummary(t *testing.T) {
 	if want := apart + ": OneBP at `0123456789ab`, 2 workers, on test; TwoBP at `fedcba987654`, 2 workers, on test."; !strings.Contains(string(b), want) {
 		t.Errorf("strategies timed apart: the findings lack %q:\n%s", want, b)
 	}
+	if strings.Contains(string(b), "**Incomplete") {
+		t.Errorf("a complete set's summary says it is incomplete:\n%s", b)
+	}
+	const incomplete = "**Incomplete: 3 of the 4 runs of the recorded seeds are here**"
+	// A run awaiting its partner: the summary says the set is incomplete.
+	if _, err := UpdateReadmeSummary(path, "./results/validated", append(runs, validatedRun(model.OneBP, 2, true, 0.5, 0.25, 0.75))); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ = os.ReadFile(path); !strings.Contains(string(b), incomplete) {
+		t.Errorf("a run without its partner: the summary lacks %q:\n%s", incomplete, b)
+	}
 	plain := filepath.Join(t.TempDir(), "README.md")
 	os.WriteFile(plain, []byte("no markers\n"), 0o644)
 	if ok, err := UpdateReadmeSummary(plain, "results/validated", runs); ok || err != nil {
