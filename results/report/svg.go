@@ -153,6 +153,31 @@ func ticks(max float64) []float64 {
 	}
 }
 
+// ticksWithin returns the multiples of a round step (1, 2, 2.5 or 5
+// times a power of ten) that lie in [lo, hi], two to six of them, so that
+// an axis over any range is read at round values.
+func ticksWithin(lo, hi float64) []float64 {
+	span := hi - lo
+	if !(span > 0) {
+		return []float64{lo}
+	}
+	step := math.Pow(10, math.Floor(math.Log10(span/5)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if span/(step*m) <= 5 {
+			step *= m
+			break
+		}
+	}
+	// A relative slack keeps ends such as -0.3 / 0.1 = -2.9999999999999996
+	// inside.
+	const slack = 1e-9
+	var t []float64
+	for k := math.Ceil(lo/step - slack); k <= math.Floor(hi/step+slack); k++ {
+		t = append(t, k*step+0) // +0: no "-0"
+	}
+	return t
+}
+
 func tickLabel(v float64) string { return strings.TrimSuffix(fmt.Sprintf("%.4g", v), ".0") }
 
 // CurvePlots are a dataset's learning curves, one line per run: recall at

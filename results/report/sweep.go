@@ -230,7 +230,7 @@ func writeSweepSVG(w io.Writer, dataset string, runs []*results.Run, cs []stats.
 		xs = append(xs, at(x))
 	}
 	// apart[s][i]: strategy s's runs at point i were timed elsewhere than
-	// at most of its points.
+	// at most of its points, or its points have no such majority.
 	apart := map[model.Strategy][]bool{}
 	for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
 		var groups [][]*results.Run
@@ -313,7 +313,7 @@ func writeSweepSVG(w io.Writer, dataset string, runs []*results.Run, cs []stats.
 				elsewhere := panel.timed && apart[s][i]
 				ser.x, ser.y, ser.hollow = append(ser.x, xs[i]), append(ser.y, sp2.Mean*panel.scale), append(ser.hollow, elsewhere)
 				if elsewhere {
-					sp.hollowNote = "hollow: timed elsewhere"
+					sp.hollowNote = hollowNote
 				}
 			}
 		}
@@ -323,25 +323,33 @@ func writeSweepSVG(w io.Writer, dataset string, runs []*results.Run, cs []stats.
 }
 
 // timedElsewhere says, for groups of runs, which were timed (timedAt)
-// elsewhere than the most of them were; ties go to the earlier group.
+// elsewhere than most of them were. Where no place holds more of the
+// groups than any other, or none holds two, no time is comparable with
+// another and every group is apart; a single group stands alone.
 func timedElsewhere(groups [][]*results.Run) []bool {
 	where, count := make([]string, len(groups)), map[string]int{}
-	usual := ""
 	for i, g := range groups {
 		where[i] = timedAt(g)
 		count[where[i]]++
 	}
+	usual, most, tie := "", 0, false
 	for _, w := range where {
-		if count[w] > count[usual] {
-			usual = w
+		switch c := count[w]; {
+		case c > most:
+			usual, most, tie = w, c, false
+		case c == most && w != usual:
+			tie = true
 		}
 	}
 	apart := make([]bool, len(groups))
 	for i, w := range where {
-		apart[i] = w != usual
+		apart[i] = len(groups) > 1 && (w != usual || most < 2 || tie)
 	}
 	return apart
 }
+
+// hollowNote is the time panels' legend for points drawn hollow.
+const hollowNote = "hollow: timed apart from most points"
 
 // drawSweep writes the panels two to a row, each with its own legend.
 func drawSweep(w io.Writer, title string, plots []sweepPlot) error {
@@ -401,7 +409,7 @@ func drawSweepPanel(w io.Writer, p sweepPlot, ox, oy float64, pw, ph int) {
 	if ymin <= 0 && ymax >= 0 {
 		fmt.Fprintf(w, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#999" stroke-dasharray="3,3"/>`+"\n", ox+l, py(0), ox+l+plotW, py(0))
 	}
-	for _, v := range []float64{ymin + pad, (ymin + ymax) / 2, ymax - pad} {
+	for _, v := range ticksWithin(ymin, ymax) {
 		fmt.Fprintf(w, `<text x="%.1f" y="%.1f" text-anchor="end">%s</text>`+"\n", ox+l-4, py(v)+4, tickLabel(v))
 	}
 	var ticks []float64

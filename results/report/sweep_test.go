@@ -2,8 +2,10 @@ package report
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -133,7 +135,7 @@ func sweepRuns(betas ...string) []*results.Run {
 // timed at another commit than most is hollow and the panel says what
 // hollow means; where all were timed alike, no point is hollow.
 func TestSweepSVGHollowsPointsTimedElsewhere(t *testing.T) {
-	const hollow, note = `fill="white" stroke=`, "hollow: timed elsewhere"
+	const hollow, note = `fill="white" stroke=`, hollowNote
 	draw := func(runs []*results.Run) string {
 		var b bytes.Buffer
 		if err := writeSweepSVG(&b, "tiny", runs, stats.Comparisons(runs)); err != nil {
@@ -166,5 +168,64 @@ func TestSweepSVGHollowsPointsTimedElsewhere(t *testing.T) {
 	}
 	if got := strings.Count(svg, note); got != 2 {
 		t.Errorf("%d notes of what hollow means, want 2 (the two time panels)", got)
+	}
+	// Every point timed somewhere else: no majority, so none is solid.
+	for _, r := range runs {
+		r.Env.Commit = r.Point.String()
+	}
+	if got := strings.Count(draw(runs), hollow); got != 14 {
+		t.Errorf("no two points timed alike: %d hollow circles, want 14 (2 panels x 2 strategies x 3 points, 2 legends)", got)
+	}
+}
+
+// TestTimedElsewhere: a group is apart when it was timed elsewhere than
+// the strict majority place, and every group is apart when no place holds
+// two groups or more than any other.
+func TestTimedElsewhere(t *testing.T) {
+	at := func(places ...string) [][]*results.Run {
+		var groups [][]*results.Run
+		for _, p := range places {
+			groups = append(groups, []*results.Run{{Env: results.Env{Commit: p, Workers: 1, CPU: "X"}}})
+		}
+		return groups
+	}
+	for _, c := range []struct {
+		places []string
+		want   []bool
+	}{
+		{[]string{"a"}, []bool{false}},
+		{[]string{"a", "a", "b"}, []bool{false, false, true}},
+		{[]string{"b", "a", "a"}, []bool{true, false, false}},
+		{[]string{"a", "b", "c"}, []bool{true, true, true}},
+		{[]string{"a", "a", "b", "b"}, []bool{true, true, true, true}},
+		{[]string{"a", "b"}, []bool{true, true}},
+	} {
+		if got := timedElsewhere(at(c.places...)); !slices.Equal(got, c.want) {
+			t.Errorf("timed at %v: apart %v, want %v", c.places, got, c.want)
+		}
+	}
+}
+
+// TestTicksWithin: round steps, inside the range, two to six of them.
+func TestTicksWithin(t *testing.T) {
+	for _, c := range []struct {
+		lo, hi float64
+		want   []float64
+	}{
+		{-0.0090, -0.0040, []float64{-0.009, -0.008, -0.007, -0.006, -0.005, -0.004}},
+		{-0.0010, 0.0250, []float64{0, 0.01, 0.02}},
+		{0, 41.51, []float64{0, 10, 20, 30, 40}},
+		{3.2, 3.9, []float64{3.2, 3.4, 3.6, 3.8}},
+		{-0.3, 0.2, []float64{-0.3, -0.2, -0.1, 0, 0.1, 0.2}},
+		{5, 5, []float64{5}},
+	} {
+		got := ticksWithin(c.lo, c.hi)
+		ok := len(got) == len(c.want)
+		for i := range got {
+			ok = ok && math.Abs(got[i]-c.want[i]) < 1e-12 && !math.Signbit(got[i]) == (c.want[i] >= 0)
+		}
+		if !ok {
+			t.Errorf("ticksWithin(%v, %v) = %v, want %v", c.lo, c.hi, got, c.want)
+		}
 	}
 }
