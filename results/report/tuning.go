@@ -237,19 +237,43 @@ func plotAxis(name string) (label string, at func(float64) float64) {
 	return name, func(v float64) float64 { return v }
 }
 
-// tickValues is at most a few of a panel's x values to label: all of
-// them when few, else the least, the greatest and one between (the
-// geometric mean on a log axis).
+// tickValues is the x values to label on a panel: all of them when few
+// (a sweep's points), else round values inside their range: on a log axis
+// the powers of ten when three or more fall inside, else 1, 2 and 5 times
+// them; on a linear one ticksWithin's steps. Where too few round values
+// fall inside, the least, the greatest and one between (the geometric
+// mean on a log axis).
 func tickValues(xs []float64, logX bool) []float64 {
 	if len(xs) <= 6 {
 		return xs
 	}
 	lo, hi := slices.Min(xs), slices.Max(xs)
-	mid := (lo + hi) / 2
-	if logX {
-		mid = math.Sqrt(lo * hi)
+	if !logX {
+		if t := ticksWithin(lo, hi); len(t) >= 2 {
+			return t
+		}
+		return []float64{lo, (lo + hi) / 2, hi}
 	}
-	return []float64{lo, mid, hi}
+	within := func(mantissas ...float64) []float64 {
+		var t []float64
+		for e := math.Floor(math.Log10(lo)); e <= math.Ceil(math.Log10(hi)); e++ {
+			for _, m := range mantissas {
+				// Parsed from text, so that 2e-05 is the float64 nearest it.
+				v, _ := strconv.ParseFloat(fmt.Sprintf("%ge%d", m, int(e)), 64)
+				if v >= lo && v <= hi {
+					t = append(t, v)
+				}
+			}
+		}
+		return t
+	}
+	if t := within(1); len(t) >= 3 {
+		return t
+	}
+	if t := within(1, 2, 5); len(t) >= 2 && len(t) <= 7 {
+		return t
+	}
+	return []float64{lo, math.Sqrt(lo * hi), hi}
 }
 
 // tunedSettings lists each strategy's tuned setting in a cell at tuned
