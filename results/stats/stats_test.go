@@ -1,7 +1,10 @@
 package stats
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
+	"runtime"
 	"strconv"
 	"testing"
 
@@ -161,3 +164,74 @@ func TestPairedT(t *testing.T) {
 }
 
 func f4(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
+
+// TestSignFlipMatchesNaive: the sign-flip test negates with the sign bit;
+// it gives exactly what the plain branch on each random bit gives.
+func TestSignFlipMatchesNaive(t *testing.T) {
+	naive := func(d []float64, src *rand.PCG) float64 {
+		observed := math.Abs(sum(d))
+		tol := 1e-12 * (1 + observed)
+		extreme := 0
+		for range Resamples {
+			total := 0.0
+			var bits uint64
+			for i, x := range d {
+				if i%64 == 0 {
+					bits = src.Uint64()
+				}
+				if bits&1 == 1 {
+					x = -x
+				}
+				bits >>= 1
+				total += x
+			}
+			if math.Abs(total) >= observed-tol {
+				extreme++
+			}
+		}
+		return float64(1+extreme) / float64(1+Resamples)
+	}
+	gen := prng.New(3, prng.ForSignFlip)
+	for _, n := range []int{1, 63, 64, 65, 300} {
+		d := make([]float64, n)
+		for i := range d {
+			d[i] = prng.Float64(gen) - 0.45
+		}
+		if got, want := signFlipP(d, prng.New(5, prng.ForSignFlip, uint64(n))), naive(d, prng.New(5, prng.ForSignFlip, uint64(n))); got != want {
+			t.Errorf("%d differences: p = %v, the plain loop's %v", n, got, want)
+		}
+	}
+}
+
+// TestComparisonsAnyProcs: the comparisons are computed at once, each
+// from its own streams, so the number of threads changes no figure.
+func TestComparisonsAnyProcs(t *testing.T) {
+	gen := prng.New(9, prng.ForSignFlip)
+	var runs []*results.Run
+	for _, dataset := range []string{"a", "b", "c", "d", "e"} {
+		for seed := uint64(1); seed <= 3; seed++ {
+			for _, s := range []model.Strategy{model.OneBP, model.TwoBP} {
+				ndcg := make([]float32, 50)
+				for i := range ndcg {
+					ndcg[i] = float32(prng.Float64(gen))
+				}
+				r := run(s, seed, ndcg...)
+				r.Dataset = dataset
+				runs = append(runs, r)
+			}
+		}
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	var got []string
+	for _, procs := range []int{1, 2, 5} {
+		runtime.GOMAXPROCS(procs)
+		cs := Comparisons(runs)
+		if len(cs) != 5 {
+			t.Fatalf("%d comparisons, want one per dataset", len(cs))
+		}
+		got = append(got, fmt.Sprintf("%+v", cs))
+	}
+	if got[0] != got[1] || got[0] != got[2] {
+		t.Errorf("comparisons differ with the number of threads:\n%s\n%s\n%s", got[0], got[1], got[2])
+	}
+}
