@@ -137,13 +137,7 @@ func ticks(max float64) []float64 {
 	if !(max > 0) {
 		return []float64{0, 1}
 	}
-	step := math.Pow(10, math.Floor(math.Log10(max/5)))
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
-		if max/(step*m) <= 6 {
-			step *= m
-			break
-		}
-	}
+	step := roundStep(max, 6)
 	var t []float64
 	for v := 0.0; ; v += step {
 		t = append(t, v)
@@ -161,13 +155,7 @@ func ticksWithin(lo, hi float64) []float64 {
 	if !(span > 0) {
 		return []float64{lo}
 	}
-	step := math.Pow(10, math.Floor(math.Log10(span/5)))
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
-		if span/(step*m) <= 5 {
-			step *= m
-			break
-		}
-	}
+	step := roundStep(span, 5)
 	// A relative slack keeps ends such as -0.3 / 0.1 = -2.9999999999999996
 	// inside.
 	const slack = 1e-9
@@ -176,6 +164,18 @@ func ticksWithin(lo, hi float64) []float64 {
 		t = append(t, k*step+0) // +0: no "-0"
 	}
 	return t
+}
+
+// roundStep is the least of 1, 2, 2.5, 5 and 10 times 10^floor(log10(span
+// / 5)) that cuts span into at most most steps.
+func roundStep(span, most float64) float64 {
+	step := math.Pow(10, math.Floor(math.Log10(span/5)))
+	for _, m := range []float64{1, 2, 2.5, 5} {
+		if span/(step*m) <= most {
+			return step * m
+		}
+	}
+	return step * 10
 }
 
 func tickLabel(v float64) string { return strings.TrimSuffix(fmt.Sprintf("%.4g", v), ".0") }

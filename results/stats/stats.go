@@ -392,7 +392,7 @@ func Comparisons(runs []*results.Run) []Comparison {
 	// Each comparison draws from its own streams, so computing them at
 	// once changes no figure.
 	found := make([]*Comparison, len(jobs))
-	next := atomic.Int64{}
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
 		wg.Go(func() {
