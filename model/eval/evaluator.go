@@ -340,13 +340,14 @@ func (t *topK) add(scores []float32, i0 int) {
 		}
 	}
 	if len(h) == t.k {
-		worst := h[0].score
-		for ; i < len(scores); i++ {
-			if s := scores[i]; s > worst {
-				h[0] = candidate{s, int32(i0 + i)}
-				siftDown(h, 0)
-				worst = h[0].score
+		for {
+			i += f32.FirstAbove(scores[i:], h[0].score)
+			if i == len(scores) {
+				break
 			}
+			h[0] = candidate{scores[i], int32(i0 + i)}
+			siftDown(h, 0)
+			i++
 		}
 	}
 	t.heap = h

@@ -63,6 +63,22 @@ func BenchmarkAxpy(b *testing.B) {
 		func(x, y []float32) { Axpy(0.5, x, y) })
 }
 
+// BenchmarkFirstAbove scans a chunk of the evaluator's scores in which
+// nothing is above the threshold, its usual case, reporting scores per
+// nanosecond.
+func BenchmarkFirstAbove(b *testing.B) {
+	x := randomSlice(rand.New(rand.NewPCG(1, 3)), 512)
+	run := func(f func([]float32, float32) int) func(*testing.B) {
+		return func(b *testing.B) {
+			for b.Loop() {
+				sink += float32(f(x, 100))
+			}
+			b.ReportMetric(float64(len(x))*float64(b.N)/float64(b.Elapsed().Nanoseconds()), "scores/ns")
+		}
+	}
+	benchImpls(b, "n=512", run(firstAboveNaive), run(FirstAbove))
+}
+
 // BenchmarkAdam reports GB/s of memory touched: p, g, m, v read and p, m, v
 // written, 28 bytes per element.
 func BenchmarkAdam(b *testing.B) {

@@ -20,6 +20,7 @@ type kernels struct {
 	packItems  func(p *Panel, items []float32)
 	scores     func(users []float32, panel *Panel, i0, i1 int, out []float32)
 	nonFinite  func(x []float32) bool
+	firstAbove func(x []float32, t float32) int
 }
 
 var portable = &kernels{
@@ -38,6 +39,7 @@ var portable = &kernels{
 	packItems:  packItemsPortable,
 	scores:     scoresPortable,
 	nonFinite:  nonFinitePortable,
+	firstAbove: firstAbovePortable,
 }
 
 // available lists the implementations this build and CPU can run, the

@@ -57,6 +57,45 @@ finitedone:
 	VZEROUPPER
 	RET
 
+// func firstAbove8(x *float32, n int, t float32) int
+// The start of the first group of 8 in x[0:n] (n a multiple of 8) holding
+// an element above t, or n. t < x is compared ordered (VCMPPS predicate
+// LT_OQ, 0x11: false when either is NaN), as Go's x > t; two groups a
+// round, tested together, then the group that holds it.
+TEXT ·firstAbove8(SB), NOSPLIT, $0-32
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VBROADCASTSS t+16(FP), Y3
+	MOVQ CX, DX
+	ANDQ $-16, DX
+	XORQ AX, AX
+aboveloop:
+	CMPQ AX, DX
+	JGE abovelast
+	VCMPPS $0x11, (SI)(AX*4), Y3, Y0
+	VCMPPS $0x11, 32(SI)(AX*4), Y3, Y1
+	VORPS Y0, Y1, Y2
+	VPTEST Y2, Y2
+	JNZ abovepair
+	ADDQ $16, AX
+	JMP aboveloop
+abovepair:
+	VPTEST Y0, Y0
+	JNZ abovedone
+	ADDQ $8, AX
+	JMP abovedone
+abovelast:
+	CMPQ AX, CX
+	JGE abovedone
+	VCMPPS $0x11, (SI)(AX*4), Y3, Y0
+	VPTEST Y0, Y0
+	JNZ abovedone
+	ADDQ $8, AX
+abovedone:
+	MOVQ AX, ret+24(FP)
+	VZEROUPPER
+	RET
+
 // func dots8(x *float32, table *float32, rows *int32, k int, dim int, out *float32, n int)
 // For j < k: out[j] = dot8(x, table[rows[j]*dim:], n), n a multiple of 8.
 TEXT ·dots8(SB), NOSPLIT, $0-56

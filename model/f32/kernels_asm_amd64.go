@@ -33,6 +33,7 @@ func init() {
 		packItems:  packItemsLanes,
 		scores:     scoresAsm,
 		nonFinite:  nonFiniteAsm,
+		firstAbove: firstAboveAsm,
 	}
 	available = append(available, asm)
 	active = asm
@@ -51,6 +52,9 @@ func axpy8(a float32, x, y *float32, n int)
 
 //go:noescape
 func nonFinite8(x *float32, n int) bool
+
+//go:noescape
+func firstAbove8(x *float32, n int, t float32) int
 
 //go:noescape
 func dots8(x *float32, table *float32, rows *int32, k int, dim int, out *float32, n int)
@@ -104,6 +108,14 @@ func nonFiniteAsm(x []float32) bool {
 		return true
 	}
 	return nonFinitePortable(x[n8:])
+}
+
+func firstAboveAsm(x []float32, t float32) int {
+	i := 0
+	if n8 := len(x) &^ 7; n8 > 0 {
+		i = firstAbove8(&x[0], n8, t)
+	}
+	return i + firstAbovePortable(x[i:], t)
 }
 
 // dotsAsm: the assembly reduces each row's whole groups of 8 as dot8

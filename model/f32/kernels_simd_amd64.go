@@ -3,6 +3,7 @@
 package f32
 
 import (
+	"math/bits"
 	"simd/archsimd"
 	"slices"
 )
@@ -41,6 +42,7 @@ func init() {
 		packItems:  packItemsLanes,
 		scores:     scoresAVX2,
 		nonFinite:  nonFinitePortable, // the assembly set has the vector one
+		firstAbove: firstAboveAVX2,
 	}
 	// The assembly kernels, when this CPU runs them, were as fast or
 	// faster in every epoch and evaluation measured (docs/notes.md), so
@@ -132,6 +134,19 @@ func axpyAVX2(a float32, x, y []float32) {
 	for ; i < len(x); i++ {
 		y[i] += float32(a * x[i])
 	}
+}
+
+func firstAboveAVX2(x []float32, t float32) int {
+	tv := archsimd.BroadcastFloat32x8(t)
+	for i := 0; i <= len(x)-8; i += 8 {
+		if m := archsimd.LoadFloat32x8Slice(x[i:]).Greater(tv).ToBits(); m != 0 {
+			archsimd.ClearAVXUpperBits()
+			return i + bits.TrailingZeros8(m)
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+	n8 := len(x) &^ 7
+	return n8 + firstAbovePortable(x[n8:], t)
 }
 
 func axpbyAVX2(a float32, x []float32, b float32, y []float32) {
