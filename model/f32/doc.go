@@ -1,6 +1,7 @@
 // Package f32 holds the float32 loops that training and evaluation run on:
-// dot products, vector updates, the Adam step and the blocked scoring of
-// users against items. It knows only slices.
+// dot products, vector updates, the Adam step, the blocked scoring of
+// users against items and the scan for scores above a threshold. It knows
+// only slices.
 //
 // # Determinism
 //
