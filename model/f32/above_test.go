@@ -24,15 +24,15 @@ func TestFirstAbove(t *testing.T) {
 		want int
 	}{
 		{nil, 0, 0},
-		{[]float32{1, 2, 3}, 3, 3},           // equal is not above
-		{[]float32{1, 2, 3}, 2, 2},           //
-		{[]float32{0}, negZero, 1},           // +0 == -0
-		{[]float32{nan, 1}, 0, 1},            // a NaN is never above
-		{[]float32{1, inf}, nan, 2},          // nothing is above a NaN
-		{[]float32{-inf, -1}, -inf, 1},       // masked scores are -Inf
-		{[]float32{inf}, math.MaxFloat32, 0}, //
-		{[]float32{-inf, -inf}, -inf, 2},     //
-		{[]float32{5, 4, 3, 2, 1, 0}, -1, 0}, //
+		{[]float32{1, 2, 3}, 3, 3}, // equal is not above
+		{[]float32{1, 2, 3}, 2, 2},
+		{[]float32{0}, negZero, 1},     // +0 == -0
+		{[]float32{nan, 1}, 0, 1},      // a NaN is never above
+		{[]float32{1, inf}, nan, 2},    // nothing is above a NaN
+		{[]float32{-inf, -1}, -inf, 1}, // masked scores are -Inf
+		{[]float32{inf}, math.MaxFloat32, 0},
+		{[]float32{-inf, -inf}, -inf, 2},
+		{[]float32{5, 4, 3, 2, 1, 0}, -1, 0},
 		{[]float32{1, 1, 1, 1, 1, 1, 1, 1, 2}, 1, 8},
 	} {
 		if got := FirstAbove(c.x, c.t); got != c.want {

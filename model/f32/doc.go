@@ -7,8 +7,9 @@
 //
 // Every kernel has one summation order, stated in its doc comment as a naive
 // loop, and every implementation follows it exactly: the portable Go code
-// (the default build) and the AVX2 code (GOEXPERIMENT=simd on amd64) give
-// bit-identical results, on every machine. To keep it so:
+// (-tags purego, and other architectures), the AVX2 and AVX-512 assembly
+// (the default build on amd64) and the archsimd code (GOEXPERIMENT=simd)
+// give bit-identical results, on every machine. To keep it so:
 //
 //   - multiply-adds are written float32(x*y) + z, never fused into an FMA
 //     (the Go spec lets a compiler fuse x*y + z unless the product is

@@ -138,15 +138,15 @@ func axpyAVX2(a float32, x, y []float32) {
 
 func firstAboveAVX2(x []float32, t float32) int {
 	tv := archsimd.BroadcastFloat32x8(t)
-	for i := 0; i <= len(x)-8; i += 8 {
+	i := 0
+	for ; i <= len(x)-8; i += 8 {
 		if m := archsimd.LoadFloat32x8Slice(x[i:]).Greater(tv).ToBits(); m != 0 {
 			archsimd.ClearAVXUpperBits()
 			return i + bits.TrailingZeros8(m)
 		}
 	}
 	archsimd.ClearAVXUpperBits()
-	n8 := len(x) &^ 7
-	return n8 + firstAbovePortable(x[n8:], t)
+	return i + firstAbovePortable(x[i:], t)
 }
 
 func axpbyAVX2(a float32, x []float32, b float32, y []float32) {
