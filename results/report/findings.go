@@ -84,17 +84,28 @@ func writeTuningBullets(w io.Writer, runs []*results.Run, cs []stats.Comparison)
 // a comparison settles whenever neither strategy wins by the rule.
 const noDifference = "no significant difference"
 
+// perUserSide names the strategy the per-user test favours at
+// stats.Alpha after the correction, or "" when it favours neither.
+func perUserSide(c stats.Comparison) string {
+	switch {
+	case c.PHolm >= stats.Alpha:
+		return ""
+	case c.Mean < 0:
+		return "TwoBP"
+	}
+	return "OneBP"
+}
+
 // verdict says what a comparison shows at stats.Alpha after stats.Holm: a difference
 // is significant when both the per-user test and the seed-level test say
 // so, over at least stats.MinSeeds seeds.
 func verdict(c stats.Comparison) string {
-	better := "OneBP better"
-	if c.Mean < 0 {
-		better = "TwoBP better"
-	}
-	switch {
-	case c.PHolm >= stats.Alpha:
+	side := perUserSide(c)
+	if side == "" {
 		return noDifference
+	}
+	better := side + " better"
+	switch {
 	case len(c.Seeds) < stats.MinSeeds:
 		return fmt.Sprintf("%s per user, but over %d of the %d seeds a difference needs, not called", better, len(c.Seeds), stats.MinSeeds)
 	case c.SeedPHolm >= stats.Alpha:

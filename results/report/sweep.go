@@ -110,7 +110,11 @@ func writeSweeps(w io.Writer, runs []*results.Run, cs []stats.Comparison, dir st
 // what its comparison settles (OneBP better, TwoBP better, or no
 // significant difference). It reverses where one strategy's significant
 // win gives way to the other's, and changes where a significant
-// difference comes or goes. Points without a comparison (no seed that
+// difference comes or goes. Each side of a turn shows its full verdict
+// and both tests, so that a change the seed-level test alone makes
+// (per-user differences alike, seeds too few to carry one of them) reads
+// as such; and where the per-user test favours the same strategy at every
+// point, the finding says so. Points without a comparison (no seed that
 // both strategies ran) are named, since a turn across them spans them.
 func sweepFinding(dataset string, pts []results.Point, cs []stats.Comparison, m eval.Metric) string {
 	type answer struct {
@@ -131,6 +135,17 @@ func sweepFinding(dataset string, pts []results.Point, cs []stats.Comparison, m 
 	if len(as) == 0 {
 		return ""
 	}
+	shown := func(a answer) string {
+		v := verdict(a.c)
+		if a.settles != noDifference {
+			v = a.settles
+		}
+		text := fmt.Sprintf("%v (%s: %s", a.p, v, a.c.Effect())
+		if t := a.c.SeedTest(); t != "" {
+			text += "; seeds " + t
+		}
+		return text + ")"
+	}
 	var turns []string
 	for i := 1; i < len(as); i++ {
 		a, b := as[i-1], as[i]
@@ -144,7 +159,7 @@ func sweepFinding(dataset string, pts []results.Point, cs []stats.Comparison, m 
 		if len(turns) > 0 {
 			verb = "then " + verb
 		}
-		turns = append(turns, fmt.Sprintf("%s between %v (%s: %s) and %v (%s: %s)", verb, a.p, a.settles, a.c.Effect(), b.p, b.settles, b.c.Effect()))
+		turns = append(turns, fmt.Sprintf("%s between %s and %s", verb, shown(a), shown(b)))
 	}
 	f := fmt.Sprintf("**%s, %s**: the answer %s", dataset, m, strings.Join(turns, "; "))
 	if len(turns) == 0 {
@@ -152,6 +167,10 @@ func sweepFinding(dataset string, pts []results.Point, cs []stats.Comparison, m 
 	}
 	if len(missing) > 0 {
 		f += fmt.Sprintf(" (no comparison yet at %s: no seed that both strategies ran)", strings.Join(missing, ", "))
+	}
+	steadyWin := len(turns) == 0 && as[0].settles != noDifference
+	if side := perUserSide(as[0].c); side != "" && !steadyWin && !slices.ContainsFunc(as, func(a answer) bool { return perUserSide(a.c) != side }) {
+		f += fmt.Sprintf("; per user, %s is ahead at each of the %d points", side, len(as))
 	}
 	return f + "."
 }

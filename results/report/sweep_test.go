@@ -23,7 +23,7 @@ func TestSweepFinding(t *testing.T) {
 	pts := []results.Point{point("0.9"), point("0.97"), point("0.99")}
 	comparison := func(p results.Point, mean, pHolm float64) stats.Comparison {
 		return stats.Comparison{Dataset: results.CellName("d", p), Metric: eval.NDCGAt20, Seeds: []uint64{1, 2, 3},
-			Mean: mean, Lo: mean - 0.001, Hi: mean + 0.001, P: pHolm, PHolm: pHolm, SeedP: pHolm, SeedPHolm: pHolm}
+			Mean: mean, Lo: mean - 0.001, Hi: mean + 0.001, P: pHolm, PHolm: pHolm, SeedT: mean * 1000, SeedP: pHolm, SeedPHolm: pHolm}
 	}
 	turning := []stats.Comparison{comparison(pts[0], -0.02, 0.001), comparison(pts[1], 0.001, 0.4), comparison(pts[2], 0.02, 0.001)}
 	got := sweepFinding("d", pts, turning, eval.NDCGAt20)
@@ -36,13 +36,28 @@ func TestSweepFinding(t *testing.T) {
 	// without a comparison is named, the turn spanning it.
 	reversing := []stats.Comparison{comparison(pts[0], -0.02, 0.001), comparison(pts[2], 0.02, 0.001)}
 	got = sweepFinding("d", pts, reversing, eval.NDCGAt20)
-	want := "**d, ndcg_at_20**: the answer reverses between beta=0.9 (TwoBP better: -0.0200 [-0.0210, -0.0190], p = 0.0010) and beta=0.99 (OneBP better: +0.0200 [+0.0190, +0.0210], p = 0.0010) (no comparison yet at beta=0.97: no seed that both strategies ran)."
+	want := "**d, ndcg_at_20**: the answer reverses between beta=0.9 (TwoBP better: -0.0200 [-0.0210, -0.0190], p = 0.0010; seeds t(2) = -20.00, p = 0.0010) and beta=0.99 (OneBP better: +0.0200 [+0.0190, +0.0210], p = 0.0010; seeds t(2) = 20.00, p = 0.0010) (no comparison yet at beta=0.97: no seed that both strategies ran)."
 	if got != want {
 		t.Errorf("reversal across a point without a comparison:\n got %q\nwant %q", got, want)
+	}
+	// A change the seed-level test alone makes shows the point's full
+	// verdict, and a per-user lead that holds at every point is named.
+	seedsOnly := []stats.Comparison{comparison(pts[0], -0.02, 0.001), comparison(pts[1], -0.01, 0.001), comparison(pts[2], -0.02, 0.001)}
+	seedsOnly[1].SeedPHolm = 0.2
+	got = sweepFinding("d", pts, seedsOnly, eval.NDCGAt20)
+	want = "**d, ndcg_at_20**: the answer changes between beta=0.9 (TwoBP better: -0.0200 [-0.0210, -0.0190], p = 0.0010; seeds t(2) = -20.00, p = 0.0010) and beta=0.97 (TwoBP better per user, but not across seeds: not significant: -0.0100 [-0.0110, -0.0090], p = 0.0010; seeds t(2) = -10.00, p = 0.2000); then changes between beta=0.97 (TwoBP better per user, but not across seeds: not significant: -0.0100 [-0.0110, -0.0090], p = 0.0010; seeds t(2) = -10.00, p = 0.2000) and beta=0.99 (TwoBP better: -0.0200 [-0.0210, -0.0190], p = 0.0010; seeds t(2) = -20.00, p = 0.0010); per user, TwoBP is ahead at each of the 3 points."
+	if got != want {
+		t.Errorf("a change the seed-level test alone makes:\n got %q\nwant %q", got, want)
 	}
 	steady := []stats.Comparison{comparison(pts[0], 0.01, 0.001), comparison(pts[1], 0.02, 0.001), comparison(pts[2], 0.03, 0.001)}
 	if got := sweepFinding("d", pts, steady, eval.NDCGAt20); !strings.Contains(got, "does not turn over the 3 points: OneBP better at each") {
 		t.Errorf("steady sweep: %q", got)
+	}
+	for i := range steady {
+		steady[i].SeedPHolm = 0.3
+	}
+	if got := sweepFinding("d", pts, steady, eval.NDCGAt20); !strings.HasSuffix(got, "does not turn over the 3 points: no significant difference at each; per user, OneBP is ahead at each of the 3 points.") {
+		t.Errorf("steady sweep, significant per user only: %q", got)
 	}
 	if got := sweepFinding("d", pts, steady, eval.RecallAt20); got != "" {
 		t.Errorf("a metric without comparisons: %q", got)
