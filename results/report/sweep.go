@@ -169,7 +169,7 @@ func sweepFinding(dataset string, pts []results.Point, cs []stats.Comparison, m 
 		f += fmt.Sprintf(" (no comparison yet at %s: no seed that both strategies ran)", strings.Join(missing, ", "))
 	}
 	steadyWin := len(turns) == 0 && as[0].settles != noDifference
-	if side := perUserSide(as[0].c); side != "" && !steadyWin && !slices.ContainsFunc(as, func(a answer) bool { return perUserSide(a.c) != side }) {
+	if side := perUserSide(as[0].c); side != "" && len(as) > 1 && !steadyWin && !slices.ContainsFunc(as, func(a answer) bool { return perUserSide(a.c) != side }) {
 		f += fmt.Sprintf("; per user, %s is ahead at each of the %d points", side, len(as))
 	}
 	return f + "."

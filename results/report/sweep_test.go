@@ -59,6 +59,9 @@ func TestSweepFinding(t *testing.T) {
 	if got := sweepFinding("d", pts, steady, eval.NDCGAt20); !strings.HasSuffix(got, "does not turn over the 3 points: no significant difference at each; per user, OneBP is ahead at each of the 3 points.") {
 		t.Errorf("steady sweep, significant per user only: %q", got)
 	}
+	if got := sweepFinding("d", pts, steady[:1], eval.NDCGAt20); strings.Contains(got, "per user,") {
+		t.Errorf("one point has no lead across points: %q", got)
+	}
 	if got := sweepFinding("d", pts, steady, eval.RecallAt20); got != "" {
 		t.Errorf("a metric without comparisons: %q", got)
 	}
