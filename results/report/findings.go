@@ -84,6 +84,9 @@ func writeTuningBullets(w io.Writer, runs []*results.Run, cs []stats.Comparison)
 // a comparison settles whenever neither strategy wins by the rule.
 const noDifference = "no significant difference"
 
+// bothTests ends a verdict whose difference both tests call significant.
+const bothTests = ", per user and across seeds"
+
 // perUserSide names the strategy the per-user test favours at
 // stats.Alpha after the correction, or "" when it favours neither.
 func perUserSide(c stats.Comparison) string {
@@ -111,7 +114,7 @@ func verdict(c stats.Comparison) string {
 	case c.SeedPHolm >= stats.Alpha:
 		return fmt.Sprintf("%s per user, but not across seeds: not significant", better)
 	}
-	return better + ", per user and across seeds"
+	return better + bothTests
 }
 
 // costFinding compares a cost over seeds: OneBP's and TwoBP's means, the

@@ -136,15 +136,7 @@ func sweepFinding(dataset string, pts []results.Point, cs []stats.Comparison, m 
 		return ""
 	}
 	shown := func(a answer) string {
-		v := verdict(a.c)
-		if a.settles != noDifference {
-			v = a.settles
-		}
-		text := fmt.Sprintf("%v (%s: %s", a.p, v, a.c.Effect())
-		if t := a.c.SeedTest(); t != "" {
-			text += "; seeds " + t
-		}
-		return text + ")"
+		return fmt.Sprintf("%v (%s: %s)", a.p, strings.TrimSuffix(verdict(a.c), bothTests), effectAndSeeds(a.c))
 	}
 	var turns []string
 	for i := 1; i < len(as); i++ {
@@ -168,8 +160,9 @@ func sweepFinding(dataset string, pts []results.Point, cs []stats.Comparison, m 
 	if len(missing) > 0 {
 		f += fmt.Sprintf(" (no comparison yet at %s: no seed that both strategies ran)", strings.Join(missing, ", "))
 	}
-	steadyWin := len(turns) == 0 && as[0].settles != noDifference
-	if side := perUserSide(as[0].c); side != "" && len(as) > 1 && !steadyWin && !slices.ContainsFunc(as, func(a answer) bool { return perUserSide(a.c) != side }) {
+	// A per-user lead at every point is news unless every point settles on it.
+	settledAlike := len(turns) == 0 && as[0].settles != noDifference
+	if side := perUserSide(as[0].c); side != "" && len(as) > 1 && !settledAlike && !slices.ContainsFunc(as, func(a answer) bool { return perUserSide(a.c) != side }) {
 		f += fmt.Sprintf("; per user, %s is ahead at each of the %d points", side, len(as))
 	}
 	return f + "."
@@ -183,13 +176,19 @@ var selectedEpochs = measure{"epochs to the selected state (validation)", func(r
 	return float64(r.Selected.Epoch + 1), true
 }, count}
 
+// effectAndSeeds reads "+0.0123 [+0.0081, +0.0166], p = 0.0002; seeds
+// t(2) = 9.81, p = 0.0204", the seed-level test left out below two seeds.
+func effectAndSeeds(c stats.Comparison) string {
+	if t := c.SeedTest(); t != "" {
+		return c.Effect() + "; seeds " + t
+	}
+	return c.Effect()
+}
+
 func comparisonCell(cs []stats.Comparison, cell string, m eval.Metric) string {
 	for _, c := range cs {
 		if c.Dataset == cell && c.Metric == m {
-			if t := c.SeedTest(); t != "" {
-				return c.Effect() + "; seeds " + t
-			}
-			return c.Effect()
+			return effectAndSeeds(c)
 		}
 	}
 	return "-"

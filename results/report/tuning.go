@@ -159,9 +159,8 @@ func tuningFinding(dataset string, preset, tuned []*results.Run, cs []stats.Comp
 // (per user and across seeds, verdict's sense) or "no significant
 // difference".
 func settled(c stats.Comparison) string {
-	v := verdict(c)
-	if strings.HasSuffix(v, ", per user and across seeds") {
-		return strings.TrimSuffix(v, ", per user and across seeds")
+	if s, ok := strings.CutSuffix(verdict(c), bothTests); ok {
+		return s
 	}
 	return noDifference
 }
