@@ -30,11 +30,15 @@ func dotNaive(x, y []float32) float32 {
 var sink float32
 
 // benchVectors runs a two-vector kernel, naive and as implemented, on
-// lengths 32, 128 and 1024, reporting GFLOP/s at 2 flops per element.
-func benchVectors(b *testing.B, seed uint64, naive, kernel func(x, y []float32)) {
+// lengths 32, 128 and 1024, x scaled by xScale, reporting GFLOP/s at 2
+// flops per element.
+func benchVectors(b *testing.B, seed uint64, xScale float32, naive, kernel func(x, y []float32)) {
 	r := rand.New(rand.NewPCG(1, seed))
 	for _, n := range []int{32, 128, 1024} {
 		x, y := randomSlice(r, n), randomSlice(r, n)
+		for i := range x {
+			x[i] *= xScale
+		}
 		run := func(f func(x, y []float32)) func(*testing.B) {
 			return func(b *testing.B) {
 				for b.Loop() {
@@ -48,13 +52,24 @@ func benchVectors(b *testing.B, seed uint64, naive, kernel func(x, y []float32))
 }
 
 func BenchmarkDot(b *testing.B) {
-	benchVectors(b, 1,
+	benchVectors(b, 1, 1,
+		func(x, y []float32) { sink += dotNaive(x, y) },
+		func(x, y []float32) { sink += Dot(x, y) })
+}
+
+// BenchmarkDotSubnormal is BenchmarkDot with x, its products and its sums
+// in float32's subnormal range (below 1.18e-38), as in a table an L2
+// penalty has decayed toward zero: what the hardware's slow path for
+// such values costs (docs/notes.md, "Tuning"). The bits stay the
+// portable ones, so no kernel flushes them to zero.
+func BenchmarkDotSubnormal(b *testing.B) {
+	benchVectors(b, 1, 1e-39,
 		func(x, y []float32) { sink += dotNaive(x, y) },
 		func(x, y []float32) { sink += Dot(x, y) })
 }
 
 func BenchmarkAxpy(b *testing.B) {
-	benchVectors(b, 2,
+	benchVectors(b, 2, 1,
 		func(x, y []float32) {
 			for i := range x {
 				y[i] += float32(0.5 * x[i])
