@@ -86,7 +86,7 @@ func TestTunePicksTheWinner(t *testing.T) {
 
 	sharded := t.TempDir()
 	var logs []string
-	for _, k := range []int{1, 2, 1} {
+	for i, k := range []int{1, 2, 1} {
 		opts := clearWinner(t, sharded)
 		opts.Shard = Shard{K: k, N: 2}
 		var log strings.Builder
@@ -95,6 +95,18 @@ func TestTunePicksTheWinner(t *testing.T) {
 			t.Fatal(err)
 		}
 		logs = append(logs, log.String())
+		if i == 0 {
+			// One trial of each strategy is recorded: a best so far,
+			// not yet a choice, in the report and in the plot.
+			report, _ := os.ReadFile(filepath.Join(sharded, "README.md"))
+			var plot []byte
+			if svgs, _ := filepath.Glob(filepath.Join(sharded, "curves", "tuning-*.svg")); len(svgs) == 1 {
+				plot, _ = os.ReadFile(svgs[0])
+			}
+			if strings.Contains(string(report), "| chosen |") || strings.Count(string(report), "| best so far |") != 2 || !strings.Contains(string(plot), "best so far") {
+				t.Errorf("with half the trials recorded, the report and plot do not mark the best so far:\n%s", report)
+			}
+		}
 	}
 	if !strings.Contains(logs[0], "wait for trials other processes run") {
 		t.Errorf("the first shard's log does not say its tuned runs wait:\n%s", logs[0])

@@ -3,6 +3,8 @@ package results
 import (
 	"fmt"
 	"slices"
+
+	"onebp/model"
 )
 
 // A tuning grid (`onebp tune`) searches each strategy's hyper-parameters
@@ -119,4 +121,38 @@ func ChooseTrial(trials []*Run) *Run {
 		}
 	}
 	return best
+}
+
+// CheckTuned refuses runs at tuned settings that are not at the setting
+// the recorded trials of their dataset and strategy choose (ChooseTrial),
+// or that have no trials to choose it: a directory holding one grid's
+// runs beside another grid's trials, or trials added after the choice,
+// would otherwise report a comparison at a setting its search does not
+// pick.
+func CheckTuned(runs []*Run) error {
+	type group struct {
+		dataset  string
+		strategy model.Strategy
+	}
+	trials := map[group][]*Run{}
+	for _, r := range runs {
+		if r.IsTrial() {
+			g := group{r.Dataset, r.Strategy()}
+			trials[g] = append(trials[g], r)
+		}
+	}
+	for _, r := range runs {
+		if !r.isTuned() {
+			continue
+		}
+		best := ChooseTrial(trials[group{r.Dataset, r.Strategy()}])
+		switch {
+		case best == nil:
+			return fmt.Errorf("%s: %s is a run at tuned settings, but no %v trial on %s is recorded to choose them", r.Cell(), RunName(r), r.Strategy(), r.Dataset)
+		case best.Point.String() != r.Point.String() || best.Tuning.Space != r.Tuning.Space || best.Tuning.Sampler != r.Tuning.Sampler:
+			return fmt.Errorf("%s: %s is at %v (space %s, %s), but the best recorded %v trial on validation is trial %d at %v (space %s, %s)",
+				r.Cell(), RunName(r), r.Point, r.Tuning.Space, r.Tuning.Sampler, r.Strategy(), best.Tuning.Trial, best.Point, best.Tuning.Space, best.Tuning.Sampler)
+		}
+	}
+	return nil
 }

@@ -20,16 +20,19 @@ import (
 // in dir/runs: quality.txt and timing.txt (the records in the Go benchmark
 // format), README.md (the report) and curves/*.svg, each written
 // atomically, and returns the runs in report order. Runs that would mix
-// settings in one cell are refused (results.CheckCells), and nothing is
-// written then.
+// settings in one cell (results.CheckCells), or runs at tuned settings
+// that their trials do not choose (results.CheckTuned), are refused, and
+// nothing is written then.
 func Render(dir string) ([]*results.Run, error) {
 	all, err := results.LoadRuns(dir)
 	if err != nil {
 		return nil, err
 	}
 	results.SortRuns(all)
-	if err := results.CheckCells(all); err != nil {
-		return nil, fmt.Errorf("%s: the run records are kept, the reports not rewritten: %w", dir, err)
+	for _, check := range []func([]*results.Run) error{results.CheckCells, results.CheckTuned} {
+		if err := check(all); err != nil {
+			return nil, fmt.Errorf("%s: the run records are kept, the reports not rewritten: %w", dir, err)
+		}
 	}
 	comparisons := stats.Comparisons(all)
 	files := map[string]func(io.Writer) error{
@@ -57,7 +60,7 @@ func Render(dir string) ([]*results.Run, error) {
 	for _, d := range tuned {
 		group := trials[d]
 		files[filepath.Join("curves", tuningFile(d)+".svg")] = func(w io.Writer) error {
-			return writeTuningSVG(w, d, group)
+			return writeTuningSVG(w, d, group, groups[d+results.TunedSuffix])
 		}
 	}
 	for rel, write := range files {

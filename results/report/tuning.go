@@ -37,7 +37,7 @@ func writeTuning(w io.Writer, runs []*results.Run, cs []stats.Comparison) error 
 			if len(group) == 0 {
 				continue
 			}
-			if err := writeTrials(w, group); err != nil {
+			if err := writeTrials(w, group, choiceLabel(cells[d+results.TunedSuffix], group[0].Strategy())); err != nil {
 				return err
 			}
 		}
@@ -74,8 +74,26 @@ func writeTuning(w io.Writer, runs []*results.Run, cs []stats.Comparison) error 
 	return nil
 }
 
-// writeTrials writes one strategy's trials, best first on validation.
-func writeTrials(w io.Writer, trials []*results.Run) error {
+// Labels of the best of a strategy's trials: chosen once a run at its
+// tuned setting is recorded (results.CheckTuned holds that run to this
+// trial), the best so far before, when more trials may yet be recorded.
+const (
+	chosenLabel    = "chosen"
+	bestSoFarLabel = "best so far"
+)
+
+// choiceLabel is the label of the best of strategy s's trials, given the
+// dataset's runs at tuned settings.
+func choiceLabel(tuned []*results.Run, s model.Strategy) string {
+	if slices.ContainsFunc(tuned, func(r *results.Run) bool { return r.Strategy() == s }) {
+		return chosenLabel
+	}
+	return bestSoFarLabel
+}
+
+// writeTrials writes one strategy's trials, best first on validation,
+// the best marked with label (choiceLabel).
+func writeTrials(w io.Writer, trials []*results.Run, label string) error {
 	chosen := results.ChooseTrial(trials)
 	ranked := slices.Clone(trials)
 	slices.SortStableFunc(ranked, func(a, b *results.Run) int {
@@ -87,14 +105,18 @@ func writeTrials(w io.Writer, trials []*results.Run) error {
 		return a.Tuning.Trial - b.Tuning.Trial
 	})
 	t := trials[0]
-	fmt.Fprintf(w, "\n%s: %d trials of the space `%s`, drawn by %s.\n\n", StrategyLabel(t.Strategy()), len(trials), t.Tuning.Space, t.Tuning.Sampler)
+	fmt.Fprintf(w, "\n%s: %d trials of the space `%s`, drawn by %s.", StrategyLabel(t.Strategy()), len(trials), t.Tuning.Space, t.Tuning.Sampler)
+	if label == bestSoFarLabel {
+		fmt.Fprintf(w, " No run at its tuned setting is recorded yet, so more trials may follow: the best so far is marked, not chosen.")
+	}
+	fmt.Fprintf(w, "\n\n")
 	header := []string{"rank", "setting", "trial", "validation " + string(t.Config.Select), "epochs to the selected state", "epochs run", ""}
 	var rows [][]string
 	for i, r := range ranked {
 		v, _ := r.ValidationScore()
 		mark := ""
 		if r == chosen {
-			mark = "chosen"
+			mark = label
 		}
 		ran := fmt.Sprint(r.EpochsTrained())
 		if !r.StoppedEarly {
@@ -191,9 +213,9 @@ func seedsOf(runs []*results.Run) []uint64 {
 // writeTuningSVG plots a dataset's trials: per strategy and searched
 // parameter, the validation figure of every trial against the
 // parameter's value (beta as 1 - beta, the moving aggregation's step; a
-// log axis when the values span a factor of 8 or more), the chosen trial
-// marked.
-func writeTuningSVG(w io.Writer, dataset string, trials []*results.Run) error {
+// log axis when the values span a factor of 8 or more), the best trial
+// marked as choiceLabel says, given the dataset's runs at tuned settings.
+func writeTuningSVG(w io.Writer, dataset string, trials, tuned []*results.Run) error {
 	var plots []sweepPlot
 	one, two := byStrategy(trials)
 	for _, group := range [][]*results.Run{one, two} {
@@ -205,7 +227,7 @@ func writeTuningSVG(w io.Writer, dataset string, trials []*results.Run) error {
 		for _, f := range group[0].Point {
 			axis, at := plotAxis(f.Name)
 			all := sweepSeries{label: StrategyLabel(s) + " trials", color: StrategyColor(s), scatter: true}
-			pick := sweepSeries{label: "chosen", color: "#000000", scatter: true}
+			pick := sweepSeries{label: choiceLabel(tuned, s), color: "#000000", scatter: true}
 			for _, r := range group {
 				v, ok := r.ValidationScore()
 				text, _ := r.Point.Get(f.Name)
