@@ -1,6 +1,7 @@
 package results_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -80,5 +81,29 @@ func TestProvenanceAsComments(t *testing.T) {
 	}
 	if c := rec.Results[0].Config; c["commit"] != "0123456789abcdef" || c["training-code"] != "9ea2adaf2a3c" {
 		t.Errorf("read back: commit %q, training code %q", c["commit"], c["training-code"])
+	}
+}
+
+// TestCheckCellsAdamPaths: a tuned cell's strategies may train on two
+// Adam paths when the search moved L2 off zero for one of them, and then
+// carry two training codes; runs on one path still must share theirs.
+func TestCheckCellsAdamPaths(t *testing.T) {
+	tuned := func(s model.Strategy, seed uint64, l2 float64, code results.CodeID) *results.Run {
+		r := runtest.Fake("d", s, seed)
+		r.Tuning = &results.Tuning{Space: "lr=1e-4:1e-2:log", Sampler: "halton"}
+		r.Config.L2, r.Env.TrainingCode = l2, code
+		if l2 != 0 {
+			r.Point = results.Point{{Name: "l2", Value: fmt.Sprint(l2)}}
+		}
+		return r
+	}
+	const lazy, eager = "81824dda569e", "9ea2adaf2a3c"
+	runs := []*results.Run{tuned(model.OneBP, 1, 0, lazy), tuned(model.TwoBP, 1, 1.7e-7, eager), tuned(model.OneBP, 2, 0, lazy), tuned(model.TwoBP, 2, 1.7e-7, eager)}
+	if err := results.CheckCells(runs); err != nil {
+		t.Errorf("lazy OneBP beside eager TwoBP in a tuned cell: %v", err)
+	}
+	runs[3].Env.TrainingCode = "aaaaaaaaaaaa"
+	if err := results.CheckCells(runs); err == nil || !strings.Contains(err.Error(), "training code "+eager+" -> aaaaaaaaaaaa") {
+		t.Errorf("two codes on one path: %v", err)
 	}
 }
