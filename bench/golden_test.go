@@ -26,10 +26,10 @@ func checkGolden(t *testing.T, path, got string) { golden.Check(t, path, got, *u
 // changes the training code. Regenerate with go test ./bench -run
 // SyntheticGolden -update, and say why in the commit.
 func TestSyntheticGolden(t *testing.T) {
-	for x, golden := range map[execution]string{
-		eagerExecution:  "testdata/synthetic.golden",
-		lazyExecution:   "testdata/lazy.golden",
-		sparseExecution: "testdata/sparse.golden",
+	for x, golden := range map[model.Execution]string{
+		model.EagerExecution:  "testdata/synthetic.golden",
+		model.LazyExecution:   "testdata/lazy.golden",
+		model.SparseExecution: "testdata/sparse.golden",
 	} {
 		got, err := Trace(x, 1)
 		if err != nil {

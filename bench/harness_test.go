@@ -179,7 +179,7 @@ func TestTrainingCode(t *testing.T) {
 		len(mustCode(t, lazy)) != 12 {
 		t.Errorf("training codes: eager %s, lazy %s, sparse %s", mustCode(t, eager), mustCode(t, lazy), mustCode(t, sparse))
 	}
-	trace, err := Trace(lazyExecution, 1)
+	trace, err := Trace(model.LazyExecution, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestTrainingCode(t *testing.T) {
 	saved := traceShapes[0].set
 	defer func() { traceShapes[0].set = saved }()
 	traceShapes[0].set = func(c *model.Config) { c.LR *= 1 + 1e-6 }
-	changed, err := Trace(lazyExecution, 1)
+	changed, err := Trace(model.LazyExecution, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

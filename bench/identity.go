@@ -16,32 +16,6 @@ import (
 	"onebp/results"
 )
 
-// An execution is one path a run's numbers take through the trainer: how
-// Adam is executed. Runs on different paths may give different bits for
-// the same hyper-parameters' semantics, so each has its own training code.
-type execution int
-
-const (
-	eagerExecution  execution = iota // dense Adam, every row at every step (weight decay, or adam-eager)
-	lazyExecution                    // dense Adam without weight decay, caught up lazily
-	sparseExecution                  // sparse Adam
-)
-
-var executionNames = [...]string{"eager dense Adam", "lazy dense Adam", "sparse Adam"}
-
-func (x execution) String() string { return executionNames[x] }
-
-// executionOf is the path a run of cfg takes.
-func executionOf(cfg model.Config) execution {
-	switch {
-	case cfg.Optimizer == model.SparseAdam:
-		return sparseExecution
-	case cfg.LazyAdam():
-		return lazyExecution
-	}
-	return eagerExecution
-}
-
 // A traceShape is one small fixed training problem of the behavioural
 // trace: a generated dataset and the hyper-parameters that differ from
 // traceBase. The first is the regress golden's original problem; the
@@ -61,12 +35,12 @@ var traceShapes = []struct {
 // traceBase is the configuration every trace shape starts from:
 // ml-100k's hyper-parameters (the synthetic sets' preset), two epochs at a
 // larger learning rate so that two epochs move the tables visibly.
-func traceBase(x execution) model.Config {
+func traceBase(x model.Execution) model.Config {
 	cfg := model.Config{Dim: 32, LR: 1e-2, L2: 1e-5, Beta: 0.99, Negatives: 5, Batch: 256, Temperature: 1, Seed: 2022, Epochs: 2}
 	switch x {
-	case lazyExecution:
+	case model.LazyExecution:
 		cfg.L2 = 0
-	case sparseExecution:
+	case model.SparseExecution:
 		cfg.Optimizer = model.SparseAdam
 	}
 	return cfg
@@ -77,7 +51,7 @@ func traceBase(x execution) model.Config {
 // each dataset's fingerprint, every epoch's loss, recall and NDCG at 20 in
 // full precision, and a hash of the final tables. The regress goldens
 // (testdata/*.golden) pin it, and the training code is its hash.
-func Trace(x execution, workers int) (string, error) {
+func Trace(x model.Execution, workers int) (string, error) {
 	var b strings.Builder
 	for _, shape := range traceShapes {
 		d, err := shape.data.Generate()
@@ -132,31 +106,31 @@ func traceRun(b *strings.Builder, d *data.Dataset, cfg model.Config) error {
 
 // TrainingCode identifies the code that computes the numbers of a run of
 // cfg, by what it computes (DESIGN.md, "Training code"): the first 12 hex
-// digits of the SHA-256 of the Trace of cfg's execution path, run when
+// digits of the SHA-256 of the Trace of cfg's model.Execution path, run when
 // first asked for in a process. A binary that trains differently on any
 // trace shape has another training code, so a suite never reuses its
 // records or checkpoints for it. The trace runs with one worker and with
 // cfg's count (and two): when they disagree, the build breaks the
 // determinism every result relies on, and the error says so.
 func TrainingCode(cfg model.Config) (results.CodeID, error) {
-	return codeOf(executionOf(cfg), cfg.WorkerCount())
+	return codeOf(cfg.Execution(), cfg.WorkerCount())
 }
 
 type codeKey struct {
-	x       execution
+	x       model.Execution
 	workers int
 }
 
 var codes sync.Map // codeKey -> func() (results.CodeID, error), once each
 
-func codeOf(x execution, workers int) (results.CodeID, error) {
+func codeOf(x model.Execution, workers int) (results.CodeID, error) {
 	f, _ := codes.LoadOrStore(codeKey{x, workers}, sync.OnceValues(func() (results.CodeID, error) {
 		return measureCode(x, workers)
 	}))
 	return f.(func() (results.CodeID, error))()
 }
 
-func measureCode(x execution, workers int) (results.CodeID, error) {
+func measureCode(x model.Execution, workers int) (results.CodeID, error) {
 	one, err := Trace(x, 1)
 	if err != nil {
 		return "", fmt.Errorf("training code of %v: %w", x, err)

@@ -225,6 +225,32 @@ func (c Config) Model() Config {
 // weight decay, so that a skipped row's gradient is exactly 0.
 func (c Config) LazyAdam() bool { return c.Optimizer == DenseAdam && c.L2 == 0 }
 
+// An Execution is one path a run's numbers take through the trainer: how
+// Adam is executed. Runs on different paths may give different bits for
+// the same hyper-parameters' semantics, so each has its own training code.
+type Execution int
+
+const (
+	EagerExecution  Execution = iota // dense Adam, every row at every step (weight decay, or adam-eager)
+	LazyExecution                    // dense Adam without weight decay, caught up lazily
+	SparseExecution                  // sparse Adam
+)
+
+var executionNames = [...]string{"eager dense Adam", "lazy dense Adam", "sparse Adam"}
+
+func (x Execution) String() string { return executionNames[x] }
+
+// Execution is the path a run of c takes.
+func (c Config) Execution() Execution {
+	switch {
+	case c.Optimizer == SparseAdam:
+		return SparseExecution
+	case c.LazyAdam():
+		return LazyExecution
+	}
+	return EagerExecution
+}
+
 // A Field is one hyper-parameter as records and reports show it.
 type Field struct {
 	Name  string // the JSON name, e.g. "lr"

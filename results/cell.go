@@ -48,14 +48,13 @@ func SettingDifferences(a, b *Run) []string {
 }
 
 // sameAdamPath says whether runs a and b take one execution path through
-// Adam. Each path has its own training code (DESIGN.md, "Training
-// code"), so codes compare along one path only. Runs on two paths differ
-// in the optimizer or in whether L2 is zero, which their configurations'
-// differences name, except between the strategies of a tuned cell whose
-// search moved L2 off zero for one of them.
-func sameAdamPath(a, b *Run) bool {
-	return a.Config.Optimizer == b.Config.Optimizer && a.Config.LazyAdam() == b.Config.LazyAdam()
-}
+// Adam (model.Execution). Each path has its own training code
+// (DESIGN.md, "Training code"), so codes compare along one path only.
+// Runs on two paths differ in the optimizer or in whether L2 is zero,
+// which their configurations' differences name, except between the
+// strategies of a tuned cell whose search moved L2 off zero for one of
+// them.
+func sameAdamPath(a, b *Run) bool { return a.Config.Execution() == b.Config.Execution() }
 
 func protocolLine(p Protocol) string {
 	return fmt.Sprintf("{eval every %d, validation %g, select %s, patience %d}", p.EvalEvery, p.Validation, dash(string(p.Select)), p.Patience)
