@@ -85,9 +85,10 @@ the defaults are the learning rate with OneBP's beta and TwoBP's L2
 (DESIGN.md, "Tuning"). Once a strategy's trials on a dataset are
 recorded, its best on validation (the test set takes no part) runs
 -seeds seeds beside the preset's setting, and the report compares
-both, saying how far tuning moved the answer. Jobs, shards, -status, -rewrite and the
-hyper-parameter flags are bench's; a shard whose tuned runs wait for
-another's trials says so, and the same command runs them later.
+both, saying how far tuning moved the answer. Jobs, shards, -status,
+-rewrite and the hyper-parameter flags are bench's; a shard whose tuned
+runs wait for another's trials says so, and the same command runs them
+later.
 
 # diff
 

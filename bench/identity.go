@@ -106,8 +106,8 @@ func traceRun(b *strings.Builder, d *data.Dataset, cfg model.Config) error {
 
 // TrainingCode identifies the code that computes the numbers of a run of
 // cfg, by what it computes (DESIGN.md, "Training code"): the first 12 hex
-// digits of the SHA-256 of the Trace of cfg's model.Execution path, run when
-// first asked for in a process. A binary that trains differently on any
+// digits of the SHA-256 of the Trace of cfg's execution path
+// (model.Config.Execution), run when first asked for in a process. A binary that trains differently on any
 // trace shape has another training code, so a suite never reuses its
 // records or checkpoints for it. The trace runs with one worker and with
 // cfg's count (and two): when they disagree, the build breaks the

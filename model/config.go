@@ -236,9 +236,9 @@ const (
 	SparseExecution                  // sparse Adam
 )
 
-var executionNames = [...]string{"eager dense Adam", "lazy dense Adam", "sparse Adam"}
+var executionNames = []string{"eager dense Adam", "lazy dense Adam", "sparse Adam"}
 
-func (x Execution) String() string { return executionNames[x] }
+func (x Execution) String() string { return nameOf(executionNames, int(x)) }
 
 // Execution is the path a run of c takes.
 func (c Config) Execution() Execution {

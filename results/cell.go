@@ -67,10 +67,10 @@ func CheckCells(runs []*Run) error {
 	for _, name := range names {
 		group := groups[name]
 		for _, r := range group[1:] {
-			// The first run on r's Adam path too, whose training code r's
-			// must equal when group[0] took the other path.
+			// The first run on r's Adam path too (unless it is group[0]),
+			// whose training code r's must equal.
 			onPath := group[slices.IndexFunc(group, func(q *Run) bool { return sameAdamPath(q, r) })]
-			for _, first := range []*Run{group[0], onPath} {
+			for _, first := range slices.Compact([]*Run{group[0], onPath}) {
 				if d := SettingDifferences(first, r); len(d) > 0 {
 					return &MixedError{Dataset: name, A: RunName(first), B: RunName(r), Differences: d}
 				}
